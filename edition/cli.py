@@ -1,0 +1,92 @@
+"""Command line: ``python build.py [build|check] [options]``.
+
+Exit codes: 0 ok, 1 content errors, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import ContentError
+from .model import Site, load_site
+from .render import Renderer
+from .writer import SiteWriter
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check"],
+                        help="build (default): content → site; check: validate content only")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    parser.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help="public URL of the site, for canonical links; output stays relative")
+    parser.add_argument("--clean", action="store_true",
+                        help="ignore any previous output and build everything (every build is full for now)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loud.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+    return parser
+
+
+def _load(args) -> Site:
+    site = load_site(args.content, base_url=args.base_url)
+    for warning in site.warnings:
+        print(warning, file=sys.stderr)
+    if args.strict and site.warnings:
+        raise ContentError(site.warnings)
+    return site
+
+
+def build(args) -> int:
+    timings = {}
+    started = time.perf_counter()
+    site = _load(args)
+    timings["read"] = time.perf_counter() - started
+    renderer = Renderer(site, args.templates)
+    mark = time.perf_counter()
+    with SiteWriter(args.out) as writer:
+        for path, data in renderer.pages():
+            writer.write(path, data)
+        timings["render"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for path, source in renderer.assets():
+            writer.copy(path, source)
+    timings["write"] = time.perf_counter() - mark
+    elapsed = time.perf_counter() - started
+    if args.verbose:
+        for stage, seconds in timings.items():
+            print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
+    if not args.quiet:
+        pages = sum(len(i.pages) for i in site.issues)
+        print(f"built {len(site.issues)} issues, {len(site.articles)} articles, {pages} 版面: "
+              f"{writer.written} files written to {args.out} in {elapsed:.2f} s")
+    return 0
+
+
+def check(args) -> int:
+    site = _load(args)
+    if not args.quiet:
+        print(f"content ok: {len(site.issues)} issues, {len(site.articles)} articles, "
+              f"{len(site.warnings)} warnings")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.content.is_dir():
+        print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
+        return 2
+    try:
+        return {"build": build, "check": check}[args.command](args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(exc.problems)} problem(s); {args.out} was left unchanged", file=sys.stderr)
+        return 1

@@ -1,0 +1,140 @@
+"""Article bodies: CommonMark through markdown-it-py, plus two edition conventions.
+
+- ``{{gap}}`` / ``{{gap: 说明}}`` marks text lost in PDF/OCR extraction, so the
+  loss stays visible to readers instead of being smoothed over.
+- A paragraph holding only an image becomes a ``<figure>`` with its caption.
+
+Raw HTML is never rendered: content comes from OCR and many hands.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+GAP_RE = re.compile(r"\{\{gap(?::\s*([^}]*))?\}\}")
+GAP_LABEL = "原文缺失"
+
+
+def _gap_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("{{gap", state.pos):
+        return False
+    match = GAP_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("edition_gap", "span", 0)
+        token.meta = {"note": (match.group(1) or "").strip()}
+    state.pos = match.end()
+    return True
+
+
+def _render_gap(self, tokens, idx, options, env) -> str:
+    note = tokens[idx].meta["note"]
+    title = f' title="{html.escape(note)}"' if note else ""
+    return f'<span class="gap" role="note"{title}>〔{GAP_LABEL}{"：" + html.escape(note) if note else ""}〕</span>'
+
+
+def _lone_image(tokens, idx) -> bool:
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    return bool(
+        inline is not None
+        and inline.type == "inline"
+        and inline.children
+        and len(inline.children) == 1
+        and inline.children[0].type == "image"
+    )
+
+
+def _render_paragraph_open(self, tokens, idx, options, env) -> str:
+    if _lone_image(tokens, idx):
+        tokens[idx + 2].meta["figure"] = True
+        return '<figure class="photo">'
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_paragraph_close(self, tokens, idx, options, env) -> str:
+    if tokens[idx].meta.get("figure"):
+        image = tokens[idx - 1].children[0]
+        caption = html.escape(image.content)
+        return f"<figcaption>{caption}</figcaption></figure>\n" if caption else "</figure>\n"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = env["image_url"](token.attrGet("src") or "")
+    alt = html.escape(token.content)
+    return f'<img src="{html.escape(src)}" alt="{alt}" loading="lazy">'
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.inline.ruler.before("text", "edition_gap", _gap_rule)
+    md.add_render_rule("edition_gap", _render_gap)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+    md.add_render_rule("paragraph_close", _render_paragraph_close)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+_MD = _make_parser()
+
+
+@dataclass
+class RenderedBody:
+    html: str
+    text: str  # plain text, for excerpts and search
+    lead: str  # first paragraph as plain text
+    images: list[tuple[str, int]] = field(default_factory=list)  # (src, line offset in body)
+    gaps: int = 0
+
+
+def _plain(children) -> str:
+    parts = []
+    for child in children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("")
+        elif child.type == "edition_gap":
+            parts.append("……")
+    return "".join(parts)
+
+
+def render_body(source: str, image_url: Callable[[str], str]) -> RenderedBody:
+    """Render Markdown to HTML; ``image_url`` maps a body's image src to its site URL."""
+    tokens = _MD.parse(source)
+    images, paragraphs, gaps = [], [], 0
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        for child in token.children or []:
+            if child.type == "image":
+                images.append((child.attrGet("src") or "", token.map[0] if token.map else 0))
+            elif child.type == "edition_gap":
+                gaps += 1
+        text = _plain(token.children)
+        if text and tokens[i - 1].type == "paragraph_open":
+            paragraphs.append(text)
+    rendered = _MD.renderer.render(tokens, _MD.options, {"image_url": image_url})
+    return RenderedBody(
+        html=rendered,
+        text="\n".join(paragraphs),
+        lead=paragraphs[0] if paragraphs else "",
+        images=images,
+        gaps=gaps,
+    )
+
+
+def is_local_path(src: str) -> bool:
+    """Only files inside the content may be embedded: the site loads nothing from outside."""
+    if not src or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\", "//")):
+        return False
+    return ".." not in PurePosixPath(src).parts

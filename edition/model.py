@@ -1,0 +1,570 @@
+"""Stage 2: the edition's data model, built and checked from what the reader read.
+
+Site → Publication → Issue → Page (版面) → Article, with URLs fixed here so
+that every renderer agrees on them. URLs derive only from a publication slug,
+an issue date and an article's file name or id, never from position, so they
+stay stable when articles are added, removed or reordered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import markup
+from .errors import ContentError, Problems
+from .reader import Document, Node, read_markdown_file, read_yaml_file
+
+KINDS = ("news", "photo", "commentary", "feature", "journal_article", "ad", "notice", "weather")
+PUBLICATION_KINDS = ("newspaper", "periodical")
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ARTICLE_FILE_RE = re.compile(r"^(?:(\d+)-)?(.+)\.md$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+RESERVED_SLUGS = {"index"}
+
+
+@dataclass
+class Author:
+    name: str
+    role: str = ""
+    org: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.role} {self.name}" if self.role else self.name
+
+
+@dataclass
+class Correction:
+    date: dt.date
+    note: str
+
+
+@dataclass
+class Article:
+    source: Path
+    slug: str
+    order: tuple
+    title: str
+    kind: str
+    kicker: str = ""
+    subtitle: str = ""
+    authors: list[Author] = field(default_factory=list)
+    column: str = ""
+    start_page: int | None = None  # periodicals: page from the 目录
+    corrections: list[Correction] = field(default_factory=list)
+    id_line: int = 0  # line of an explicit `id`, which must be unique site-wide
+    html: str = ""
+    text: str = ""
+    lead: str = ""
+    gaps: int = 0
+    issue: Issue = field(default=None, repr=False)
+    page: Page | None = field(default=None, repr=False)
+    prev: Article | None = field(default=None, repr=False)
+    next: Article | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.issue.dir}{self.slug}.html"
+
+    @property
+    def modified(self) -> dt.date | None:
+        return max((c.date for c in self.corrections), default=None)
+
+
+@dataclass
+class Page:
+    number: int
+    name: str
+    line: int
+    editor: str = ""
+    staff: dict[str, str] = field(default_factory=dict)
+    pdf: str = ""
+    image: str = ""
+    articles: list[Article] = field(default_factory=list)
+    issue: Issue = field(default=None, repr=False)
+    prev: Page | None = field(default=None, repr=False)
+    next: Page | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"第{self.number:02d}版：{self.name}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.issue.dir}{self.number:02d}/index.html"
+
+
+@dataclass
+class Issue:
+    source: Path  # the issue folder
+    date: dt.date
+    date_approximate: str = ""
+    total_number: int | None = None
+    number: int | None = None
+    lunar: str = ""
+    pages: list[Page] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)  # reading order
+    assets: list[tuple[Path, str]] = field(default_factory=list)  # (source file, site path)
+    publication: Publication = field(default=None, repr=False)
+    prev: Issue | None = field(default=None, repr=False)
+    next: Issue | None = field(default=None, repr=False)
+
+    @property
+    def dir(self) -> str:
+        d = self.date
+        return f"{self.publication.slug}/{d.year:04d}/{d.month:02d}/{d.day:02d}/"
+
+    @property
+    def url(self) -> str:
+        return self.dir + "index.html"
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+    @property
+    def number_label(self) -> str:
+        if self.publication.kind == "periodical" and self.number is not None:
+            return f"{self.date.year}年第{self.number}期"
+        if self.total_number is not None:
+            return f"总第{self.total_number}期"
+        return ""
+
+    @property
+    def front_page(self) -> Page | None:
+        return self.pages[0] if self.pages else None
+
+
+@dataclass
+class Publication:
+    slug: str
+    name: str
+    kind: str
+    publisher: str = ""
+    frequency: str = ""
+    issues: list[Issue] = field(default_factory=list)  # oldest first
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/index.html"
+
+    @property
+    def latest(self) -> Issue | None:
+        return self.issues[-1] if self.issues else None
+
+
+@dataclass
+class Site:
+    title: str
+    language: str = "zh-CN"
+    base_url: str = ""
+    index_page_size: int = 20
+    publications: list[Publication] = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for p in self.publications for i in p.issues]
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for i in self.issues for a in i.articles]
+
+
+class _Fields:
+    """Typed access to one YAML mapping, reporting problems at the key's line."""
+
+    def __init__(self, doc: Document, node: Node, problems: Problems, allowed: set[str]):
+        self.doc, self.node, self.problems = doc, node, problems
+        for key in node:
+            if key not in allowed:
+                self.warn(key, f"unknown field `{key}` (ignored)")
+
+    def line(self, key: str | None = None) -> int:
+        base = self.node.line_of(key) if key else self.node.line
+        return base + self.doc.line_offset
+
+    def error(self, key: str | None, message: str) -> None:
+        self.problems.error(self.doc.path, self.line(key), message)
+
+    def warn(self, key: str | None, message: str) -> None:
+        self.problems.warn(self.doc.path, self.line(key), message)
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.node.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(key if key in self.node else None, f"missing required field `{key}`")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(key, f"`{key}` must be text, not {type(value).__name__}")
+            return ""
+        value = clean_text(str(value))
+        if required and not value:
+            self.error(key, f"`{key}` is empty")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        value = self.node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.error(key, f"`{key}` must be a whole number, not {value!r}")
+            return None
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        value = self.node.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"missing required field `{key}`")
+            return None
+        return parse_date(value, lambda msg: self.error(key, msg))
+
+    def choice(self, key: str, choices: tuple, default: str) -> str:
+        value = self.text(key) or default
+        if value not in choices:
+            self.error(key, f"unknown {key} `{value}`; expected one of: {', '.join(choices)}")
+            return default
+        return value
+
+    def mapping_list(self, key: str) -> list:
+        value = self.node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"`{key}` must be a list")
+            return []
+        return value
+
+
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+     0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F]
+)
+
+
+def clean_text(value: str) -> str:
+    """Metadata is one line of visible text: drop zero-width and bidi controls, fold space."""
+    value = value.translate(_INVISIBLE)
+    return " ".join(value.split())
+
+
+def parse_date(value, report) -> dt.date | None:
+    text = str(value).strip()
+    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text):
+        report(f"date `{text}` must use ASCII digits (YYYY-MM-DD)")
+        return None
+    match = DATE_RE.match(text)
+    if not match:
+        report(f"invalid date `{text}`: expected YYYY-MM-DD")
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        report(f"impossible date `{text}`: no such day in the calendar")
+        return None
+
+
+def _authors(fields: _Fields) -> list[Author]:
+    authors = []
+    for item in fields.mapping_list("authors"):
+        if isinstance(item, str) and clean_text(item):
+            authors.append(Author(clean_text(item)))
+        elif isinstance(item, Node) and ("name" in item or "org" in item):
+            unknown = set(item) - {"name", "role", "org"}
+            if unknown:
+                fields.problems.warn(fields.doc.path, item.line + fields.doc.line_offset,
+                                     f"unknown author field `{sorted(unknown)[0]}` (ignored)")
+            if "org" in item:
+                authors.append(Author(clean_text(str(item["org"])), org=True))
+            else:
+                authors.append(Author(clean_text(str(item["name"])), clean_text(str(item.get("role") or ""))))
+            if not authors[-1].name:
+                fields.problems.error(fields.doc.path, item.line + fields.doc.line_offset, "author name is empty")
+                authors.pop()
+        else:
+            line = (item.line if isinstance(item, Node) else fields.node.line_of("authors")) + fields.doc.line_offset
+            fields.problems.error(fields.doc.path, line, "each author needs `name` (with optional `role`) or `org`")
+    return authors
+
+
+def _corrections(fields: _Fields) -> list[Correction]:
+    result = []
+    for item in fields.mapping_list("corrections"):
+        line = (item.line if isinstance(item, Node) else fields.node.line_of("corrections")) + fields.doc.line_offset
+        if not isinstance(item, Node) or "date" not in item or not str(item.get("note") or "").strip():
+            fields.problems.error(fields.doc.path, line, "each correction needs `date` and `note`")
+            continue
+        date = parse_date(item["date"], lambda msg: fields.problems.error(fields.doc.path, line, msg))
+        if date:
+            result.append(Correction(date, clean_text(str(item["note"]))))
+    return sorted(result, key=lambda c: c.date)
+
+
+ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "id", "page",
+                  "corrections"}
+ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
+PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image"}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _children(folder: Path, root: Path, problems: Problems) -> list[Path]:
+    """Visible entries of a folder, sorted; links that leave the content tree are refused."""
+    result = []
+    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+        if child.name.startswith("."):
+            continue
+        if child.is_symlink() and not _inside(child, root):
+            problems.error(child, 1, "symbolic link points outside the content folder")
+            continue
+        result.append(child)
+    return result
+
+
+def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problems) -> Article | None:
+    match = ARTICLE_FILE_RE.match(path.name)
+    doc = read_markdown_file(path, problems)
+    if doc is None:
+        return None
+    f = _Fields(doc, doc.meta, problems, ARTICLE_FIELDS)
+    title = f.text("title", required=True)
+    slug = f.text("id") or match.group(2)
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        where = "id" if "id" in doc.meta else None
+        f.error(where, f"`{slug}` cannot be a URL: use ASCII a-z, 0-9 and - "
+                       f"({'change the id' if where else 'rename the file or set `id`'})")
+    start_page = f.integer("page")
+    if start_page is not None and issue.publication.kind != "periodical":
+        f.warn("page", "`page` is for periodicals; a newspaper article's page is its folder")
+    article = Article(
+        source=path,
+        slug=slug,
+        order=(int(match.group(1)) if match.group(1) else float("inf"), path.name),
+        title=title,
+        kind=f.choice("kind", KINDS, default_kind),
+        kicker=f.text("kicker"),
+        subtitle=f.text("subtitle"),
+        authors=_authors(f),
+        column=f.text("column"),
+        start_page=start_page,
+        corrections=_corrections(f),
+        id_line=f.line("id") if "id" in doc.meta else 0,
+        issue=issue,
+    )
+
+    def image_url(src: str) -> str:
+        return "media/" + posixpath.relpath(posixpath.normpath(posixpath.join(media_base, src)))
+
+    media_base = path.parent.relative_to(issue.source).as_posix()
+    body = markup.render_body(doc.body, image_url)
+    for src, offset in body.images:
+        line = doc.body_line + offset
+        if not markup.is_local_path(src):
+            problems.error(path, line, f"image `{src}` must be a file inside the content folder")
+        elif not (path.parent / src).is_file():
+            problems.error(path, line, f"image `{src}` not found")
+        else:
+            issue.assets.append((path.parent / src, issue.dir + image_url(src)))
+    article.html, article.text, article.lead, article.gaps = body.html, body.text, body.lead, body.gaps
+    return article
+
+
+def _read_pages(doc: Document, f: _Fields, issue: Issue, problems: Problems) -> None:
+    seen = set()
+    for item in f.mapping_list("pages"):
+        if not isinstance(item, Node):
+            f.error("pages", "each page needs `number` and `name`")
+            continue
+        pf = _Fields(doc, item, problems, PAGE_FIELDS)
+        number, name = pf.integer("number"), pf.text("name", required=True)
+        if number is None or number < 1:
+            pf.error("number" if "number" in item else None, "page `number` must be 1 or more")
+            continue
+        if number in seen:
+            pf.error("number", f"page {number} is declared twice")
+            continue
+        seen.add(number)
+        staff = item.get("staff") or {}
+        if not isinstance(staff, dict):
+            pf.error("staff", "`staff` must be a mapping such as {版式: 李四}")
+            staff = {}
+        page = Page(number, name, pf.line(), editor=pf.text("editor"),
+                    staff={clean_text(str(k)): clean_text(str(v)) for k, v in staff.items()}, issue=issue)
+        for key in ("pdf", "image"):
+            src = pf.text(key)
+            if not src:
+                continue
+            if not markup.is_local_path(src):
+                pf.error(key, f"`{src}` must be a file inside the issue folder")
+            elif not (issue.source / src).is_file():
+                pf.error(key, f"{key} file `{src}` not found")
+            else:
+                setattr(page, key, f"{issue.dir}{posixpath.normpath(src)}")
+                issue.assets.append((issue.source / src, getattr(page, key)))
+        issue.pages.append(page)
+    issue.pages.sort(key=lambda p: p.number)
+
+
+def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) -> Issue | None:
+    meta_path = folder / "issue.yml"
+    if not meta_path.is_file():
+        problems.error(folder, 1, "issue folder has no issue.yml")
+        return None
+    doc = read_yaml_file(meta_path, problems)
+    if doc is None:
+        return None
+    f = _Fields(doc, doc.meta, problems, ISSUE_FIELDS)
+    date = f.date("date", required=True)
+    if date is None:
+        return None
+    issue = Issue(folder, date, date_approximate=f.text("date_approximate"),
+                  total_number=f.integer("total_number"), number=f.integer("number"),
+                  lunar=f.text("lunar"), publication=pub)
+    weekday = f.text("weekday")
+    if weekday and weekday != issue.weekday:
+        f.error("weekday", f"weekday {weekday} contradicts the date {date.isoformat()}, a {issue.weekday}")
+    newspaper = pub.kind == "newspaper"
+    if newspaper:
+        _read_pages(doc, f, issue, problems)
+        if not issue.pages and "pages" in doc.meta:
+            f.error("pages", "the issue declares no valid pages")
+        elif "pages" not in doc.meta:
+            f.error(None, "a newspaper issue needs `pages` (number and name of each 版面)")
+    elif "pages" in doc.meta:
+        f.warn("pages", "a periodical's articles carry `page:` instead of page folders")
+    pages = {p.number: p for p in issue.pages}
+    default_kind = "news" if newspaper else "journal_article"
+    for child in _children(folder, root, problems):
+        if child.is_dir():
+            if not newspaper:
+                problems.error(child, 1, "a periodical issue keeps its articles in the issue folder, not in subfolders")
+            elif not child.name.isdigit() or int(child.name) not in pages:
+                f.error("pages", f"page folder `{child.name}/` is not declared under `pages`")
+            else:
+                page = pages[int(child.name)]
+                files = [c for c in _children(child, root, problems) if c.suffix == ".md"]
+                page.articles = [a for a in (_read_article(c, issue, default_kind, problems) for c in files) if a]
+                page.articles.sort(key=lambda a: a.order)
+                for article in page.articles:
+                    article.page = page
+        elif child.suffix == ".md":
+            if newspaper:
+                problems.error(child, 1, "a newspaper's articles belong in a page folder such as 01/")
+            else:
+                article = _read_article(child, issue, default_kind, problems)
+                if article:
+                    issue.articles.append(article)
+    if newspaper:
+        issue.articles = [a for p in issue.pages for a in p.articles]
+        for page in issue.pages:
+            if not (folder / f"{page.number:02d}").is_dir() and not (folder / str(page.number)).is_dir():
+                problems.warn(meta_path, page.line, f"page {page.number} has no folder {page.number:02d}/")
+    else:
+        issue.articles.sort(key=lambda a: a.order)
+    if not issue.articles:
+        f.warn(None, "issue has no articles")
+    _link(issue.pages)
+    _link(issue.articles)
+    return issue
+
+
+def _link(items: list) -> None:
+    for before, after in zip(items, items[1:]):
+        before.next, after.prev = after, before
+
+
+def _read_publication(folder: Path, root: Path, problems: Problems) -> Publication | None:
+    doc = read_yaml_file(folder / "publication.yml", problems) if (folder / "publication.yml").is_file() else None
+    if doc is None:
+        if not (folder / "publication.yml").is_file():
+            problems.error(folder / "publication.yml", 1, "publication.yml is missing")
+        return None
+    f = _Fields(doc, doc.meta, problems, {"name", "kind", "publisher", "frequency"})
+    pub = Publication(folder.name, f.text("name", required=True), f.choice("kind", PUBLICATION_KINDS, "newspaper"),
+                      publisher=f.text("publisher"), frequency=f.text("frequency"))
+    by_date: dict[dt.date, Issue] = {}
+    for child in _children(folder, root, problems):
+        if not child.is_dir():
+            continue
+        issue = _read_issue(child, pub, root, problems)
+        if issue is None:
+            continue
+        if issue.date in by_date:
+            problems.error(child / "issue.yml", 1,
+                           f"another issue of {pub.name} has the same date: {by_date[issue.date].source}")
+            continue
+        by_date[issue.date] = issue
+    pub.issues = [by_date[d] for d in sorted(by_date)]
+    _link(pub.issues)
+    return pub
+
+
+def _check_ids(site: Site, problems: Problems) -> None:
+    by_url: dict[str, Article] = {}
+    by_id: dict[str, Article] = {}
+    for article in site.articles:
+        line = article.id_line or 1
+        if article.url in by_url:
+            problems.error(article.source, line, f"duplicate id `{article.slug}`: "
+                                                 f"{by_url[article.url].source} has the same URL")
+        elif article.id_line and article.slug in by_id:
+            problems.error(article.source, line, f"duplicate id `{article.slug}`, also used by "
+                                                 f"{by_id[article.slug].source}")
+        by_url.setdefault(article.url, article)
+        if article.id_line:
+            by_id.setdefault(article.slug, article)
+
+
+def load_site(content: Path, base_url: str | None = None) -> Site:
+    """Read and check the whole content tree; raise ContentError listing every error."""
+    problems = Problems()
+    content = Path(content)
+    site_doc = read_yaml_file(content / "site.yml", problems) if (content / "site.yml").is_file() else None
+    if site_doc is None:
+        if not (content / "site.yml").is_file():
+            problems.error(content / "site.yml", 1, "site.yml is missing (is this a content folder?)")
+        raise ContentError(problems.errors)
+    f = _Fields(site_doc, site_doc.meta, problems, {"title", "language", "base_url", "publications",
+                                                    "index_page_size"})
+    site = Site(title=f.text("title", required=True), language=f.text("language") or "zh-CN",
+                base_url=base_url if base_url is not None else f.text("base_url"),
+                index_page_size=f.integer("index_page_size") or 20)
+    listed = site_doc.meta.get("publications") or []
+    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
+        f.error("publications", "`publications` must be a list of publication folder names")
+        listed = []
+    folders = {c.name for c in _children(content, content, problems) if c.is_dir()}
+    for slug in listed:
+        if slug not in folders:
+            f.error("publications", f"publication folder `{slug}/` not found")
+        elif not SLUG_RE.match(slug):
+            f.error("publications", f"publication folder `{slug}` must be ASCII a-z, 0-9 and -")
+        else:
+            pub = _read_publication(content / slug, content, problems)
+            if pub:
+                site.publications.append(pub)
+    for folder in sorted(folders - set(listed)):
+        if (content / folder / "publication.yml").is_file():
+            f.warn("publications", f"publication `{folder}` is not listed in `publications` and is not built")
+    if not listed:
+        f.error("publications" if "publications" in site_doc.meta else None,
+                "site.yml lists no `publications` to build")
+    _check_ids(site, problems)
+    if problems.errors:
+        raise ContentError(sorted(problems.errors))
+    site.warnings = sorted(problems.warnings)
+    return site
