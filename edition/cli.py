@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import ContentError
 from .model import Site, load_site
 from .render import Renderer
+from .sitecheck import check_site
 from .writer import SiteWriter
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--clean", action="store_true",
                         help="ignore any previous output and build everything (every build is full for now)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--site", action="store_true",
+                        help="with check: check the built output (--out) for broken links and orphans")
     loud = parser.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     loud.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
@@ -71,6 +74,16 @@ def build(args) -> int:
 
 
 def check(args) -> int:
+    if args.site:
+        if not (args.out / "index.html").is_file():
+            print(f"build.py: error: {args.out} holds no built site (no index.html)", file=sys.stderr)
+            return 1
+        problems = check_site(args.out)
+        for problem in problems:
+            print(f"{args.out}/{problem}", file=sys.stderr)
+        if not args.quiet:
+            print(f"site {'ok' if not problems else 'has problems'}: {len(problems)} problem(s) in {args.out}")
+        return 1 if problems else 0
     site = _load(args)
     if not args.quiet:
         print(f"content ok: {len(site.issues)} issues, {len(site.articles)} articles, "

@@ -452,7 +452,11 @@ def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) 
         if child.is_dir():
             if not newspaper:
                 problems.error(child, 1, "a periodical issue keeps its articles in the issue folder, not in subfolders")
-            elif not child.name.isdigit() or int(child.name) not in pages:
+            elif not child.name.isdigit():
+                stray = next(child.rglob("*.md"), None)
+                if stray:  # any other folder holds files such as PDFs and images
+                    problems.error(stray, 1, "a newspaper's articles belong in a page folder such as 01/")
+            elif int(child.name) not in pages:
                 f.error("pages", f"page folder `{child.name}/` is not declared under `pages`")
             else:
                 page = pages[int(child.name)]

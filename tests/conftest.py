@@ -1,0 +1,105 @@
+"""Tiny content trees built in temporary folders, and a way to run the CLI on them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from edition.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def article(title: str, body: str = "本报讯 正文。", **fields) -> str:
+    lines = ["---", f"title: {title}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    lines += ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+TINY = {
+    "site.yml": """
+        title: 测试日报数字报
+        publications: [daily, journal]
+        index_page_size: 2
+        """,
+    "daily/publication.yml": """
+        name: 测试日报
+        kind: newspaper
+        publisher: 测试日报社 主办
+        frequency: 日报
+        """,
+    "daily/2022-06-27/issue.yml": """
+        date: 2022-06-27
+        total_number: 4960
+        pages:
+          - {number: 1, name: 要闻}
+        """,
+    "daily/2022-06-27/01/01-first.md": article("上一期头条", authors="[{name: 胡佳英, role: 记者}]"),
+    "daily/2022-06-28/issue.yml": """
+        date: 2022-06-28
+        total_number: 4961
+        lunar: 农历壬寅年五月三十
+        weekday: 星期二
+        pages:
+          - {number: 1, name: 要闻, editor: 戴琰, staff: {版式: 李春霞}}
+          - {number: 2, name: 综合}
+        """,
+    "daily/2022-06-28/01/01-lead.md": article(
+        "深化全国文明城市巩固工作", "本报讯 昨天上午，市委书记仲旭东深入居民小区。\n\n第二段{{gap}}继续。",
+        kicker="仲旭东在督查时强调", subtitle="开创共建共享新格局",
+        authors="[{name: 胡佳英, role: 记者}, {name: 王强, role: 摄影}]", column="二十大精神 点对点",
+        corrections="[{date: 2022-06-29, note: 第一段人名有误，已更正。}]"),
+    "daily/2022-06-28/01/02-second.md": article("平湖首个顶尖人才项目签约落户", column="二十大精神 点对点"),
+    "daily/2022-06-28/02/01-third.md": article("第二版的稿件", authors="[{name: 胡佳英, role: 记者}]", id="stable-id"),
+    "daily/2022-06-28/02/02-weather.md": article("天气预报", "今天晴。", kind="weather"),
+    "journal/publication.yml": """
+        name: 理论学习
+        kind: periodical
+        frequency: 月刊
+        """,
+    "journal/2022-12-30/issue.yml": """
+        date: 2022-12-30
+        number: 12
+        date_approximate: 刊期未印，按文末日期推定
+        """,
+    "journal/2022-12-30/01-shigan.md": article("唯有实干争先 方能赢得未来", "## 一、深刻领会\n\n正文。",
+                                              authors="[{org: 南浔区委理论学习中心组}]", page=1),
+    "journal/2022-12-30/02-minyi.md": article("做好社情民意工作的思考", authors="[{org: 市委统战部理论学习中心组}]", page=11),
+}
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    write(content, TINY)
+    return content
+
+
+@pytest.fixture
+def build(capsys):
+    """Run ``build.py`` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def tiny_site(tiny: Path, build) -> Path:
+    out = tiny.parent / "site"
+    code, _, err = build("--content", tiny, "--out", out, "-q")
+    assert code == 0, err
+    return out

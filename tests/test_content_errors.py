@@ -1,0 +1,123 @@
+"""Every content error names its file and line, exits 1 and leaves the old site alone."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import article, write
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+LEAD = "daily/2022-06-28/01/01-lead.md"
+ISSUE = "daily/2022-06-28/issue.yml"
+
+CASES = {
+    "bad YAML": ({LEAD: "---\ntitle: 标题\nauthors: [unclosed\n---\n正文\n"}, LEAD, 3, "invalid YAML"),
+    "missing title": ({LEAD: article("x").replace("title: x\n", "kind: news\n")}, LEAD, 2,
+                      "missing required field `title`"),
+    "empty title": ({LEAD: "---\nkind: news\ntitle: ''\n---\n正文\n"}, LEAD, 3, "missing required field `title`"),
+    "title of wrong type": ({LEAD: "---\ntitle: [a, b]\n---\n正文\n"}, LEAD, 2, "`title` must be text"),
+    "unknown kind": ({LEAD: "---\ntitle: 标题\n\nkind: video\n---\n"}, LEAD, 4, "unknown kind `video`"),
+    "no front matter": ({LEAD: "标题\n\n正文\n"}, LEAD, 1, "missing YAML front matter"),
+    "unclosed front matter": ({LEAD: "---\ntitle: 标题\n正文\n"}, LEAD, 1, "not closed"),
+    "impossible date": ({ISSUE: "date: 2022-02-30\npages: [{number: 1, name: 要闻}]\n"}, ISSUE, 1,
+                        "impossible date `2022-02-30`"),
+    "invalid date": ({ISSUE: "pages: [{number: 1, name: 要闻}]\ndate: 28/06/2022\n"}, ISSUE, 2,
+                     "invalid date `28/06/2022`"),
+    "full-width date": ({ISSUE: "date: ２０２２-06-28\npages: [{number: 1, name: 要闻}]\n"}, ISSUE, 1,
+                        "must use ASCII digits"),
+    "weekday contradicts date": ({ISSUE: "date: 2022-06-28\nweekday: 星期三\npages: [{number: 1, name: 要闻}]\n"},
+                                 ISSUE, 2, "weekday 星期三 contradicts the date 2022-06-28, a 星期二"),
+    "missing date": ({ISSUE: "pages: [{number: 1, name: 要闻}]\n"}, ISSUE, 1, "missing required field `date`"),
+    "undeclared page folder": ({"daily/2022-06-28/03/01-x.md": article("第三版")}, ISSUE, 5,
+                               "page folder `03/` is not declared"),
+    "newspaper issue without pages": ({ISSUE: "date: 2022-06-28\n"}, ISSUE, 1, "needs `pages`"),
+    "duplicate page number": ({ISSUE: "date: 2022-06-28\npages:\n  - {number: 1, name: 要闻}\n"
+                                      "  - {number: 1, name: 综合}\n  - {number: 2, name: 综合}\n"}, ISSUE, 4,
+                              "page 1 is declared twice"),
+    "duplicate id": ({"daily/2022-06-27/01/02-copy.md": "---\ntitle: 另一篇\nid: stable-id\n---\n"},
+                     "daily/2022-06-28/02/01-third.md", 4, "duplicate id `stable-id`"),
+    "duplicate slug in an issue": ({"daily/2022-06-28/02/03-lead.md": article("同名")},
+                                   "daily/2022-06-28/02/03-lead.md", 1, "duplicate id `lead`"),
+    "non-ASCII file name": ({"daily/2022-06-28/01/03-头条.md": article("头条")}, "daily/2022-06-28/01/03-头条.md", 2,
+                            "cannot be a URL"),
+    "id with a path": ({LEAD: "---\ntitle: 标题\nid: ../../etc\n---\n"}, LEAD, 3, "cannot be a URL"),
+    "bad author": ({LEAD: "---\ntitle: 标题\nauthors:\n  - {role: 记者}\n---\n"}, LEAD, 4,
+                   "each author needs `name`"),
+    "bad correction date": ({LEAD: "---\ntitle: 标题\ncorrections:\n  - {date: 2022-06-31, note: 更正}\n---\n"},
+                            LEAD, 4, "impossible date `2022-06-31`"),
+    "missing image": ({LEAD: article("标题", "正文\n\n![现场](photo.jpg)")}, LEAD, 7, "image `photo.jpg` not found"),
+    "remote image": ({LEAD: article("标题", "![现场](https://example.com/a.jpg)")}, LEAD, 5,
+                     "must be a file inside the content folder"),
+    "missing page PDF": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: 01.pdf\n"
+                                 "  - {number: 2, name: 综合}\n"}, ISSUE, 5, "pdf file `01.pdf` not found"),
+    "article outside a page folder": ({"daily/2022-06-28/loose.md": article("散稿")}, "daily/2022-06-28/loose.md",
+                                      1, "belong in a page folder"),
+    "two issues on one date": ({"daily/copy/issue.yml": "date: 2022-06-28\npages: [{number: 1, name: 要闻}]\n"},
+                               "daily/copy/issue.yml", 1, "same date"),
+    "publication not found": ({"site.yml": "title: 站\npublications: [daily, missing]\n"}, "site.yml", 2,
+                              "publication folder `missing/` not found"),
+    "duplicate YAML key": ({LEAD: "---\ntitle: 一\ntitle: 二\n---\n"}, LEAD, 3, "duplicate key 'title'"),
+}
+
+
+@pytest.mark.parametrize("files, path, line, message", CASES.values(), ids=CASES.keys())
+def test_content_error_is_reported_at_its_line_and_keeps_the_old_site(tiny, tiny_site, build, files, path,
+                                                                       line, message):
+    before = snapshot(tiny_site)
+    write(tiny, files)
+    code, out, err = build("--content", tiny, "--out", tiny_site)
+    assert code == 1
+    expected = f"{tiny / path}:{line}: "
+    assert any(l.startswith(expected) and message in l for l in err.splitlines()), err
+    assert "was left unchanged" in err
+    assert snapshot(tiny_site) == before
+    assert not list(tiny_site.parent.glob(".site.*")), "temporary build folder left behind"
+
+
+def test_non_utf8_file_is_reported_at_the_bad_line(tiny, tiny_site, build):
+    before = snapshot(tiny_site)
+    (tiny / LEAD).write_bytes("---\ntitle: 标题\n---\n".encode() + "第四行是GBK编码".encode("gbk"))
+    code, _, err = build("--content", tiny, "--out", tiny_site)
+    assert code == 1
+    assert f"{tiny / LEAD}:4: file is not valid UTF-8" in err
+    assert snapshot(tiny_site) == before
+
+
+def test_all_errors_are_listed_in_one_run(tiny, build):
+    write(tiny, {LEAD: "---\nkind: video\n---\n", "daily/2022-06-28/02/01-third.md": "---\ntitle: [\n---\n"})
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
+    assert code == 1
+    assert "missing required field `title`" in err and "unknown kind `video`" in err and "invalid YAML" in err
+
+
+def test_unknown_field_is_a_warning_and_strict_makes_it_fatal(tiny, build):
+    write(tiny, {LEAD: "---\ntitle: 标题\nsubtitel: 拼错\n---\n"})
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
+    assert code == 0
+    assert f"{tiny / LEAD}:3: warning: unknown field `subtitel`" in err
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "strict-site", "--strict")
+    assert code == 1 and "subtitel" in err
+    assert not (tiny.parent / "strict-site").exists()
+
+
+def test_usage_errors_exit_2(tiny, build, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build("--no-such-option")
+    assert exc.value.code == 2
+    code, _, err = build("--content", tiny / "nowhere")
+    assert code == 2 and "not found" in err
+
+
+def test_bom_and_crlf_are_accepted(tiny, build):
+    (tiny / LEAD).write_bytes("\ufeff---\r\ntitle: 标题\r\n---\r\n\r\n正文。\r\n".encode())
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
+    assert code == 0, err
+    assert "<h1 id=\"story-title\">标题</h1>" in (tiny.parent / "site/daily/2022/06/28/lead.html").read_text()
