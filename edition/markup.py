@@ -36,9 +36,8 @@ def _gap_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _render_gap(self, tokens, idx, options, env) -> str:
-    note = tokens[idx].meta["note"]
-    title = f' title="{html.escape(note)}"' if note else ""
-    return f'<span class="gap" role="note"{title}>〔{GAP_LABEL}{"：" + html.escape(note) if note else ""}〕</span>'
+    note = html.escape(tokens[idx].meta["note"] or GAP_LABEL)
+    return f'<span class="gap" role="note" title="{GAP_LABEL}">〔{note}〕</span>'
 
 
 def _lone_image(tokens, idx) -> bool:

@@ -61,7 +61,7 @@ def test_article_page_shows_everything_a_reader_needs(tiny_site):
     assert "仲旭东在督查时强调 深化全国文明城市巩固工作 开创共建共享新格局 记者 胡佳英 摄影 王强" in visible
     assert '<a href="../../../columns/ershidajingshen-dianduidian/index.html">二十大精神 点对点</a>' in page
     assert "本报讯 昨天上午，市委书记仲旭东深入居民小区。" in visible
-    assert '<span class="gap" role="note">〔原文缺失〕</span>' in page
+    assert '<span class="gap" role="note" title="原文缺失">〔原文缺失〕</span>' in page
     assert "更正说明 2022年6月29日 ：第一段人名有误，已更正。" in visible
     assert 'name="dcterms.modified" content="2022-06-29"' in page
     assert 'rel="next" href="second.html"' in page and "已是本期第一篇" in visible

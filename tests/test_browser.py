@@ -1,0 +1,161 @@
+"""The sample edition in a real browser (Debian chromium via Playwright), from disk and over loopback HTTP."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from edition.cli import main
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "sub" / "site"
+    assert main(["--content", str(ROOT / "content"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records every request leaving the site and every script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    page.outside, page.errors, page.failed = [], [], []
+    page.on("request", lambda r: None if r.url.startswith(("file://", "http://127.0.0.1")) else page.outside.append(r.url))
+    page.on("requestfailed", lambda r: page.failed.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.outside == [], "the site requested something from outside"
+    assert page.failed == [] and page.errors == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def http_root(sample_site):
+    """Serve the folder above the site, so the edition lives under a subpath: /site/."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site.parent))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
+    server.shutdown()
+
+
+def reading_path(page, start: str) -> None:
+    """home → issue → 版面 → article → 下一篇 → back to the issue, by clicking like a reader."""
+    page.goto(start + "index.html")
+    page.get_by_role("link", name="阅读本期").first.click()
+    assert page.locator(".masthead-date").inner_text().split() [:2] == ["2025年2月7日", "星期五"]
+    page.get_by_role("navigation", name="站点导航").get_by_role("link", name="往期回顾").click()
+    page.get_by_role("region", name="平湖日报").get_by_role("link", name="2022年").click()
+    page.get_by_role("link", name="2022年6月28日 总第4961期").click()
+    assert "总第4961期" in page.locator(".masthead").inner_text()
+    issue_url = page.url
+    page.locator(".page-nav").get_by_role("link", name="第01版：要闻").click()
+    assert page.locator("h1").inner_text() == "第01版：要闻"
+    first = page.locator(".page-articles .headline a").first
+    title = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == title
+    assert "2022年6月28日 星期二 第01版：要闻" in " ".join(page.locator(".story .context").inner_text().split())
+    page.locator("a[rel=next]").click()
+    assert page.locator("h1").inner_text() == "平湖首个顶尖人才项目签约落户"
+    page.get_by_role("link", name="返回本期目录").click()
+    assert page.url == issue_url
+
+
+def test_reader_clicks_through_an_issue_from_disk(page, sample_site):
+    reading_path(page, sample_site.as_uri() + "/")
+
+
+def test_reader_clicks_through_an_issue_over_http_under_a_subpath(page, http_root):
+    reading_path(page, http_root)
+
+
+def test_archive_calendar_links_to_every_issue(page, sample_site):
+    issues = sorted((ROOT / "content/pinghu-daily").glob("*/issue.yml"))
+    assert len(issues) == 4
+    for issue in issues:
+        y, m, d = issue.parent.name.split("-")
+        page.goto(f"{sample_site.as_uri()}/pinghu-daily/{y}/index.html")
+        label = f"{int(y)}年{int(m)}月{int(d)}日"
+        page.locator("table.calendar").get_by_role("link", name=label).click()
+        assert page.locator(".masthead-date time").inner_text() == label
+        assert page.url.endswith(f"pinghu-daily/{y}/{m}/{d}/index.html")
+
+
+PAGES = {
+    "home": "index.html",
+    "issue": "pinghu-daily/2022/06/28/index.html",
+    "page": "pinghu-daily/2022/06/28/01/index.html",
+    "article": "pinghu-daily/2022/06/28/wenming-chengshi-ducha.html",
+    "journal-toc": "lilun-journal/2023/01/01/index.html",
+    "calendar": "pinghu-daily/2022/index.html",
+}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser, sample_site, name, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{sample_site.as_uri()}/{PAGES[name]}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "PingFang SC" in font and "Noto Sans CJK SC" in font
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    context.close()
+
+
+def test_keyboard_reader_can_skip_to_content_and_reach_links(page, sample_site):
+    page.goto(f"{sample_site.as_uri()}/{PAGES['article']}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_article_body_uses_indent_and_comfortable_line_height(page, sample_site):
+    page.goto(f"{sample_site.as_uri()}/{PAGES['article']}")
+    style = page.evaluate("""() => { const p = document.querySelector('.story-body p');
+        const s = getComputedStyle(p); return [parseFloat(s.textIndent) / parseFloat(s.fontSize),
+        parseFloat(s.lineHeight) / parseFloat(s.fontSize)]; }""")
+    assert style[0] == pytest.approx(2.0)
+    assert style[1] >= 1.6
+
+
+def test_print_view_hides_navigation(page, sample_site):
+    page.goto(f"{sample_site.as_uri()}/{PAGES['article']}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".pager").is_visible()
+    assert page.locator(".story-body").is_visible()
