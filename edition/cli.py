@@ -12,11 +12,12 @@ from pathlib import Path
 
 from .errors import ContentError
 from .model import Site, load_site
-from .render import Renderer
+from .render import LUNR_JS, PROJECT, Renderer
+from .search import SearchIndex
+from .words import Segmenter
 from .sitecheck import check_site
 from .writer import SiteWriter
 
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,16 +53,23 @@ def build(args) -> int:
     started = time.perf_counter()
     site = _load(args)
     timings["read"] = time.perf_counter() - started
-    renderer = Renderer(site, args.templates)
     mark = time.perf_counter()
+    segmenter = Segmenter(site, args.content / "dict.txt")
+    for article in site.articles:
+        article.keywords = segmenter.keywords(article.title, article.text)
+    timings["words"] = time.perf_counter() - mark
+    renderer = Renderer(site, args.templates)
     with SiteWriter(args.out) as writer:
+        mark = time.perf_counter()
         for path, data in renderer.pages():
             writer.write(path, data)
-        timings["render"] = time.perf_counter() - mark
-        mark = time.perf_counter()
         for path, source in renderer.assets():
             writer.copy(path, source)
-    timings["write"] = time.perf_counter() - mark
+        timings["render"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for path, data in SearchIndex(site, segmenter).files():
+            writer.write(path, data)
+        timings["search"] = time.perf_counter() - mark
     elapsed = time.perf_counter() - started
     if args.verbose:
         for stage, seconds in timings.items():
@@ -93,7 +101,11 @@ def check(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if not args.content.is_dir():
+    if args.command == "build" and not LUNR_JS.is_file():
+        print(f"build.py: error: {LUNR_JS} not found; install the pinned search assets with `npm ci`",
+              file=sys.stderr)
+        return 2
+    if not (args.command == "check" and args.site) and not args.content.is_dir():
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
         return 2
     try:

@@ -63,6 +63,7 @@ class Article:
     text: str = ""
     lead: str = ""
     gaps: int = 0
+    keywords: list[str] = field(default_factory=list)  # 关键词, filled in by the words stage
     issue: Issue = field(default=None, repr=False)
     page: Page | None = field(default=None, repr=False)
     prev: Article | None = field(default=None, repr=False)

@@ -16,6 +16,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import indexes
 from .model import WEEKDAYS, Site
 
+PROJECT = Path(__file__).resolve().parent.parent
+LUNR_JS = PROJECT / "node_modules/lunr/lunr.min.js"  # pinned in package.json, installed by `npm ci`
+
 
 
 def relative(target: str, here: str) -> str:
@@ -77,6 +80,7 @@ class Renderer:
         yield self._page("home.html", "index.html")
         yield self._page("archive.html", "archive/index.html")
         yield self._page("404.html", "404.html")
+        yield self._page("search.html", "search.html")
         for pub in site.publications:
             yield from self._publication(pub)
         yield from self._index_pages(self.authors, "authors/index.html", "作者", kind="articles")
@@ -112,9 +116,10 @@ class Renderer:
                                  overview=overview, pub=pub)
 
     def assets(self) -> Iterator[tuple[str, Path]]:
-        """Static files: the stylesheet and scripts, then the content's PDFs and images."""
+        """Static files: the stylesheet and scripts, lunr.js, then the content's PDFs and images."""
         static = self.templates / "assets"
         for path in sorted(p for p in static.rglob("*") if p.is_file()):
             yield "assets/" + path.relative_to(static).as_posix(), path
+        yield "assets/search/lunr.min.js", LUNR_JS
         for issue in self.site.issues:
             yield from sorted(set((target, source) for source, target in issue.assets))

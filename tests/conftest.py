@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from edition.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -103,3 +108,53 @@ def tiny_site(tiny: Path, build) -> Path:
     code, _, err = build("--content", tiny, "--out", out, "-q")
     assert code == 0, err
     return out
+
+
+# Browser fixtures: Debian chromium through Playwright, on the sample edition.
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "sub" / "site"
+    assert main(["--content", str(ROOT / "content"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records every request leaving the site and every script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    page.outside, page.errors, page.failed, page.dialogs = [], [], [], []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(("file://", "http://127.0.0.1")) else page.outside.append(r.url))
+    page.on("requestfailed", lambda r: page.failed.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.outside == [], "the site requested something from outside"
+    assert page.failed == [] and page.errors == [] and page.dialogs == []
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def http_root(sample_site):
+    """Serve the folder above the site, so the edition lives under a subpath: /site/."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site.parent))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
+    server.shutdown()

@@ -2,67 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
 
-from conftest import ROOT
-from edition.cli import main
+from conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "sub" / "site"
-    assert main(["--content", str(ROOT / "content"), "--out", str(out), "-q"]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page that records every request leaving the site and every script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    page.outside, page.errors, page.failed = [], [], []
-    page.on("request", lambda r: None if r.url.startswith(("file://", "http://127.0.0.1")) else page.outside.append(r.url))
-    page.on("requestfailed", lambda r: page.failed.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    assert page.outside == [], "the site requested something from outside"
-    assert page.failed == [] and page.errors == []
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def http_root(sample_site):
-    """Serve the folder above the site, so the edition lives under a subpath: /site/."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site.parent))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
-    server.shutdown()
 
 
 def reading_path(page, start: str) -> None:

@@ -1,0 +1,88 @@
+"""Word segmentation with jieba: the one place where whole Chinese words matter.
+
+Bigrams find any substring, but they know nothing of words. jieba supplies the
+words: whole-word title terms that the search index boosts, and the 关键词 shown
+on each article. Its dictionary is extended with the site's own names, from
+``content/dict.txt`` and from every byline, so local people and places stay whole.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+
+import jieba
+import jieba.analyse
+
+from .errors import ContentError, Problems
+from .model import Site
+from .reader import read_text
+from .tokenizer import is_han, normalize
+
+KEYWORD_COUNT = 5
+KEYWORD_TEXT = 200  # characters of the lead that keywords are drawn from, besides the title
+
+
+_BASE: jieba.Tokenizer | None = None
+_EXTRACTOR: jieba.analyse.TFIDF | None = None
+
+
+def _fresh_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer with the stock dictionary, loaded once per process.
+
+    Loading takes about a second; each build gets its own copy of the word
+    table, so one site's names never leak into another build in the same process.
+    """
+    global _BASE
+    if _BASE is None:
+        jieba.setLogLevel(logging.WARNING)
+        _BASE = jieba.Tokenizer()
+        _BASE.initialize()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_BASE.FREQ), _BASE.total, True
+    return tokenizer
+
+
+class Segmenter:
+    def __init__(self, site: Site, dictionary: Path | None = None):
+        self.jieba = _fresh_tokenizer()
+        self.names: set[str] = set()
+        if dictionary is not None and dictionary.is_file():
+            self._load_dictionary(dictionary)
+        for article in site.articles:
+            for author in article.authors:
+                if not author.org and len(author.name) >= 2:
+                    self.names.add(author.name)
+        for name in sorted(self.names):
+            self.jieba.add_word(name, freq=20000)
+        global _EXTRACTOR
+        if _EXTRACTOR is None:
+            _EXTRACTOR = jieba.analyse.TFIDF()  # parses jieba's IDF table: once per process
+        self.extractor = copy.copy(_EXTRACTOR)
+        self.extractor.tokenizer = self.jieba
+
+    def _load_dictionary(self, path: Path) -> None:
+        """``dict.txt``: one word per line, optionally with jieba's frequency and part of speech."""
+        problems = Problems()
+        text = read_text(path, problems)
+        for number, line in enumerate((text or "").splitlines(), start=1):
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
+                problems.error(path, number, f"expected `word [frequency] [tag]`, got {line!r}")
+                continue
+            self.names.add(parts[0])
+        if problems.errors:
+            raise ContentError(problems.errors)
+
+    def title_words(self, title: str) -> list[str]:
+        """Whole words of a title (search-engine mode adds their parts), longer than a bigram."""
+        words = (normalize(w) for w in self.jieba.cut_for_search(title))
+        return sorted({w for w in words if len(w) > 2 and all(is_han(c) for c in w)})
+
+    def keywords(self, title: str, text: str) -> list[str]:
+        """关键词 of an article: TF-IDF over its title and lead, Chinese words only."""
+        candidates = self.extractor.extract_tags(f"{title}。{text[:KEYWORD_TEXT]}", topK=KEYWORD_COUNT * 3)
+        return [w for w in candidates if len(w) >= 2 and any(is_han(c) for c in w)][:KEYWORD_COUNT]

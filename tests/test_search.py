@@ -1,0 +1,161 @@
+"""Full-text search on the sample edition, in Debian chromium, from disk and over loopback HTTP."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from conftest import ROOT
+from edition.model import load_site
+from edition.tokenizer import normalize
+
+pytestmark = pytest.mark.browser
+QUERIES = ["仲旭东", "平湖好人", "钟埭", "八大突破行动", "社情民意"]
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return load_site(ROOT / "content").articles
+
+
+def containing(articles, query: str, **where) -> set[str]:
+    """Ground truth: the articles whose normalized text contains the query."""
+    needle = normalize(query)
+    return {a.url for a in articles
+            if needle in normalize("\n".join((a.title, a.kicker, a.subtitle, a.text)))
+            and all(getattr(a, k) == v for k, v in where.items())}
+
+
+def search(page, query: str, **options) -> dict:
+    options.setdefault("limit", 1000)
+    return page.evaluate("([q, o]) => edition.search(q, o)", [query, options])
+
+
+@pytest.fixture(params=["file", "http"])
+def search_page(request, page, sample_site):
+    base = sample_site.as_uri() + "/" if request.param == "file" else request.getfixturevalue("http_root")
+    page.goto(base + "search.html")
+    page.wait_for_selector("body[data-search-done], #search-status:has-text('请输入')")
+    page.base = base
+    return page
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_returns_exactly_the_articles_that_contain_the_query(search_page, articles, query):
+    expected = containing(articles, query)
+    assert expected, "the sample edition has articles for every test query"
+    found = search(search_page, query)
+    assert {r["url"] for r in found["results"]} == expected
+    assert found["total"] == len(expected)
+    for result in found["results"]:
+        marked = [result["snippet"][a:b] for a, b in result["highlights"]]
+        assert query in marked or query in result["title"] + result["kicker"] + result["subtitle"]
+
+
+def test_results_show_title_date_publication_page_and_highlighted_snippet(search_page):
+    search_page.goto(search_page.base + "search.html?q=" + quote("平湖好人"))
+    search_page.wait_for_selector("body[data-search-done=true]")
+    assert search_page.locator("#search-status").inner_text() == "找到 1 篇包含“平湖好人”的文章"
+    item = search_page.locator("#search-results li").first
+    assert item.locator("h2 a").inner_text() == "平湖好人榜发布"
+    assert item.locator(".meta").inner_text() == "2022-10-31 · 平湖日报 · 第01版：要闻"
+    assert item.locator("mark").first.inner_text() == "平湖好人"
+    assert search_page.locator("#q").input_value() == "平湖好人"
+    item.locator("h2 a").click()
+    assert search_page.locator("h1").inner_text() == "平湖好人榜发布"
+    search_page.go_back()
+    search_page.wait_for_selector("body[data-search-done=true]")
+    assert search_page.locator("#search-results li").count() == 1
+
+
+def test_filters_narrow_results(search_page, articles):
+    everything = {r["url"] for r in search(search_page, "党的二十大")["results"]}
+    journal = search(search_page, "党的二十大", publication="lilun-journal")
+    assert {r["url"] for r in journal["results"]} == containing(articles, "党的二十大") & {
+        a.url for a in articles if a.issue.publication.slug == "lilun-journal"}
+    assert journal["results"] and len(journal["results"]) < len(everything)
+    photos = search(search_page, "平湖", kind="photo")["results"]
+    assert photos and {r["url"] for r in photos} == containing(articles, "平湖", kind="photo")
+    dated = search(search_page, "平湖", **{"from": "2022-10-01", "to": "2022-11-30"})["results"]
+    assert dated and all("2022-10-01" <= r["date"] <= "2022-11-30" for r in dated)
+    assert {r["url"] for r in dated} == {u for u in containing(articles, "平湖") if "/2022/1" in u}
+    column = search(search_page, "平湖", column="权威解读")["results"]
+    assert {r["url"] for r in column} == containing(articles, "平湖", column="权威解读")
+    section = search(search_page, "平湖", section="要闻")["results"]
+    assert len(section) == len({u for u in containing(articles, "平湖") if "pinghu-daily" in u})
+
+
+def test_sort_by_date(search_page):
+    newest = [r["date"] for r in search(search_page, "平湖", sort="newest")["results"]]
+    oldest = [r["date"] for r in search(search_page, "平湖", sort="oldest")["results"]]
+    assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest)
+    assert newest[0] > oldest[0]
+
+
+def test_title_matches_rank_first(search_page, articles):
+    results = search(search_page, "社区")["results"]
+    in_title = [normalize("社区") in normalize(r["title"] + r["kicker"] + r["subtitle"]) for r in results]
+    assert any(in_title) and not all(in_title)
+    assert in_title == sorted(in_title, reverse=True)
+
+
+def test_pagination_offsets_do_not_overlap(search_page):
+    first = search(search_page, "平湖", limit=5)
+    second = search(search_page, "平湖", limit=5, offset=5)
+    assert first["total"] == second["total"] > 10
+    assert not {r["url"] for r in first["results"]} & {r["url"] for r in second["results"]}
+
+
+def test_one_character_and_long_queries(search_page, articles):
+    single = search(search_page, "埭")["results"]
+    assert {r["url"] for r in single} == containing(articles, "埭")
+    lead = next(a for a in articles if a.url.endswith("pinghu-haorenbang.html")).text
+    phrase = lead[lead.index("嘉兴市道德讲堂"):][:30]
+    assert [r["url"] for r in search(search_page, phrase)["results"]] == sorted(containing(articles, phrase))
+
+
+def test_no_match_gives_a_clear_message(search_page):
+    search_page.goto(search_page.base + "search.html?q=" + quote("火星殖民地"))
+    search_page.wait_for_selector("body[data-search-done=true]")
+    assert "没有找到包含“火星殖民地”的文章" in search_page.locator("#search-status").inner_text()
+    assert search_page.locator("#search-results li").count() == 0
+
+
+def test_markup_in_a_query_is_shown_as_text(search_page):
+    payload = "<img src=x onerror=alert(1)>"
+    search_page.goto(search_page.base + "search.html?q=" + quote(payload))
+    search_page.wait_for_selector("body[data-search-done=true]")
+    assert payload in search_page.locator("#search-status").inner_text()
+    assert search_page.locator("main img").count() == 0
+    assert search_page.dialogs == []
+
+
+def test_keyboard_search_from_any_page(page, sample_site):
+    page.goto(sample_site.as_uri() + "/pinghu-daily/2022/06/28/index.html")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # site title
+    while page.evaluate("document.activeElement.id") != "site-q":
+        page.keyboard.press("Tab")
+    page.keyboard.type("钟埭社区")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-search-done=true]")
+    assert "q=%E9%92%9F%E5%9F%AD%E7%A4%BE%E5%8C%BA" in page.url
+    assert page.locator("#search-results li").count() >= 1
+
+
+def test_article_keywords_link_to_a_search(page, sample_site):
+    page.goto(sample_site.as_uri() + "/pinghu-daily/2022/10/31/pinghu-haorenbang.html")
+    keyword = page.locator(".keywords a").first
+    word = keyword.inner_text()
+    keyword.click()
+    page.wait_for_selector("body[data-search-done=true]")
+    assert page.locator("#q").input_value() == word
+    assert page.locator("#search-results li").count() >= 1
+
+
+def test_results_arrive_progressively(search_page):
+    calls = search_page.evaluate("""async () => { const seen = [];
+        const final = await edition.search("平湖", {onProgress: r => seen.push(r.results.length)});
+        return [seen, final.results.length]; }""")
+    assert len(calls[0]) >= 2 and calls[0][0] > 0 and calls[0][-1] == calls[1]
