@@ -16,7 +16,7 @@ from .render import LUNR_JS, PROJECT, Renderer
 from .search import SearchIndex
 from .words import Segmenter
 from .sitecheck import check_site
-from .writer import SiteWriter
+from .writer import MARKER, SiteWriter
 
 
 
@@ -41,11 +41,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(args) -> Site:
     site = load_site(args.content, base_url=args.base_url)
-    for warning in site.warnings:
-        print(warning, file=sys.stderr)
     if args.strict and site.warnings:
         raise ContentError(site.warnings)
+    if not args.quiet:
+        for warning in site.warnings:
+            print(warning, file=sys.stderr)
     return site
+
+
+def _unsafe_output(args) -> str:
+    """Why writing to --out could destroy something that is not a built site, or ''."""
+    out, content = args.out.resolve(), args.content.resolve()
+    if out == content or out in content.parents or content in out.parents:
+        return f"--out {args.out} overlaps the content folder {args.content}"
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return f"--out {args.out} is not empty and was not built by build.py (no {MARKER}); refusing to replace it"
+    return ""
 
 
 def build(args) -> int:
@@ -107,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not (args.command == "check" and args.site) and not args.content.is_dir():
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
+        return 2
+    if args.command == "build" and _unsafe_output(args):
+        print(f"build.py: error: {_unsafe_output(args)}", file=sys.stderr)
         return 2
     try:
         return {"build": build, "check": check}[args.command](args)

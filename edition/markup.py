@@ -37,7 +37,7 @@ def _gap_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_gap(self, tokens, idx, options, env) -> str:
     note = html.escape(tokens[idx].meta["note"] or GAP_LABEL)
-    return f'<span class="gap" role="note" title="{GAP_LABEL}">〔{note}〕</span>'
+    return f'<span class="gap" title="{GAP_LABEL}">〔{note}〕</span>'
 
 
 def _lone_image(tokens, idx) -> bool:
@@ -61,16 +61,30 @@ def _render_paragraph_open(self, tokens, idx, options, env) -> str:
 def _render_paragraph_close(self, tokens, idx, options, env) -> str:
     if tokens[idx].meta.get("figure"):
         image = tokens[idx - 1].children[0]
-        caption = html.escape(image.content)
+        caption = html.escape(_plain(image.children))
         return f"<figcaption>{caption}</figcaption></figure>\n" if caption else "</figure>\n"
     return self.renderToken(tokens, idx, options, env)
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    src = env["image_url"](token.attrGet("src") or "")
-    alt = html.escape(token.content)
+    src = env["asset_url"](token.attrGet("src") or "")
+    alt = html.escape(_plain(token.children))
     return f'<img src="{html.escape(src)}" alt="{alt}" loading="lazy">'
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    href = tokens[idx].attrGet("href") or ""
+    if is_local_path(href):
+        tokens[idx].attrSet("href", env["asset_url"](href))
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    """The article title is the page's only h1; a body's top headings become h2."""
+    if tokens[idx].tag == "h1":
+        tokens[idx].tag = tokens[idx + 2].tag = "h2"
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _make_parser() -> MarkdownIt:
@@ -80,6 +94,8 @@ def _make_parser() -> MarkdownIt:
     md.add_render_rule("paragraph_open", _render_paragraph_open)
     md.add_render_rule("paragraph_close", _render_paragraph_close)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("heading_open", _render_heading_open)
     return md
 
 
@@ -91,7 +107,7 @@ class RenderedBody:
     html: str
     text: str  # plain text, for excerpts and search
     lead: str  # first paragraph as plain text
-    images: list[tuple[str, int]] = field(default_factory=list)  # (src, line offset in body)
+    assets: list[tuple[str, int]] = field(default_factory=list)  # local images and links: (path, body line)
     gaps: int = 0
 
 
@@ -107,33 +123,36 @@ def _plain(children) -> str:
     return "".join(parts)
 
 
-def render_body(source: str, image_url: Callable[[str], str]) -> RenderedBody:
-    """Render Markdown to HTML; ``image_url`` maps a body's image src to its site URL."""
+def render_body(source: str, asset_url: Callable[[str], str]) -> RenderedBody:
+    """Render Markdown to HTML; ``asset_url`` maps a local image or link to its site URL."""
     tokens = _MD.parse(source)
-    images, paragraphs, gaps = [], [], 0
+    assets, paragraphs, gaps = [], [], 0
     for i, token in enumerate(tokens):
         if token.type != "inline":
             continue
+        line = token.map[0] if token.map else 0
         for child in token.children or []:
             if child.type == "image":
-                images.append((child.attrGet("src") or "", token.map[0] if token.map else 0))
+                assets.append((child.attrGet("src") or "", line))
+            elif child.type == "link_open" and is_local_path(child.attrGet("href") or ""):
+                assets.append((child.attrGet("href"), line))
             elif child.type == "edition_gap":
                 gaps += 1
         text = _plain(token.children)
         if text and tokens[i - 1].type == "paragraph_open":
             paragraphs.append(text)
-    rendered = _MD.renderer.render(tokens, _MD.options, {"image_url": image_url})
+    rendered = _MD.renderer.render(tokens, _MD.options, {"asset_url": asset_url})
     return RenderedBody(
         html=rendered,
         text="\n".join(paragraphs),
         lead=paragraphs[0] if paragraphs else "",
-        images=images,
+        assets=assets,
         gaps=gaps,
     )
 
 
 def is_local_path(src: str) -> bool:
-    """Only files inside the content may be embedded: the site loads nothing from outside."""
-    if not src or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\", "//")):
+    """A relative path to a file beside the content; the site loads nothing from outside."""
+    if not src or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\", "//", "#", "?")):
         return False
     return ".." not in PurePosixPath(src).parts

@@ -12,6 +12,7 @@ import datetime as dt
 import posixpath
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_FILE_RE = re.compile(r"^(?:(\d+)-)?(.+)\.md$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RESERVED_SLUGS = {"index"}
+RESERVED_FOLDERS = {"archive", "assets", "authors", "search"}  # top-level output folders of the site
 
 
 @dataclass
@@ -158,6 +160,10 @@ class Publication:
     @property
     def latest(self) -> Issue | None:
         return self.issues[-1] if self.issues else None
+
+    @property
+    def issue_counts_by_year(self) -> dict[int, int]:
+        return dict(Counter(issue.date.year for issue in self.issues))
 
 
 @dataclass
@@ -293,7 +299,10 @@ def _authors(fields: _Fields) -> list[Author]:
         else:
             line = (item.line if isinstance(item, Node) else fields.node.line_of("authors")) + fields.doc.line_offset
             fields.problems.error(fields.doc.path, line, "each author needs `name` (with optional `role`) or `org`")
-    return authors
+    unique = list({(a.name, a.role, a.org): a for a in authors}.values())
+    if len(unique) < len(authors):
+        fields.warn("authors", "an author is listed twice; the repeat is ignored")
+    return unique
 
 
 def _corrections(fields: _Fields) -> list[Correction]:
@@ -351,6 +360,8 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
     start_page = f.integer("page")
     if start_page is not None and issue.publication.kind != "periodical":
         f.warn("page", "`page` is for periodicals; a newspaper article's page is its folder")
+    elif start_page is None and issue.publication.kind == "periodical":
+        f.warn(None, "periodical article has no `page:`, so the 目录 shows no page number")
     article = Article(
         source=path,
         slug=slug,
@@ -367,19 +378,19 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
         issue=issue,
     )
 
-    def image_url(src: str) -> str:
+    def asset_url(src: str) -> str:
         return "media/" + posixpath.relpath(posixpath.normpath(posixpath.join(media_base, src)))
 
     media_base = path.parent.relative_to(issue.source).as_posix()
-    body = markup.render_body(doc.body, image_url)
-    for src, offset in body.images:
+    body = markup.render_body(doc.body, asset_url)
+    for src, offset in body.assets:
         line = doc.body_line + offset
         if not markup.is_local_path(src):
             problems.error(path, line, f"image `{src}` must be a file inside the content folder")
         elif not (path.parent / src).is_file():
-            problems.error(path, line, f"image `{src}` not found")
+            problems.error(path, line, f"`{src}` not found")
         else:
-            issue.assets.append((path.parent / src, issue.dir + image_url(src)))
+            issue.assets.append((path.parent / src, issue.dir + asset_url(src)))
     article.html, article.text, article.lead, article.gaps = body.html, body.text, body.lead, body.gaps
     return article
 
@@ -422,10 +433,7 @@ def _read_pages(doc: Document, f: _Fields, issue: Issue, problems: Problems) -> 
 
 def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) -> Issue | None:
     meta_path = folder / "issue.yml"
-    if not meta_path.is_file():
-        problems.error(folder, 1, "issue folder has no issue.yml")
-        return None
-    doc = read_yaml_file(meta_path, problems)
+    doc = _required_yaml(meta_path, problems, "issue folder has no issue.yml")
     if doc is None:
         return None
     f = _Fields(doc, doc.meta, problems, ISSUE_FIELDS)
@@ -459,6 +467,8 @@ def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) 
                     problems.error(stray, 1, "a newspaper's articles belong in a page folder such as 01/")
             elif int(child.name) not in pages:
                 f.error("pages", f"page folder `{child.name}/` is not declared under `pages`")
+            elif pages[int(child.name)].articles:
+                problems.error(child, 1, f"a second folder for page {int(child.name)}; keep one of them")
             else:
                 page = pages[int(child.name)]
                 files = [c for c in _children(child, root, problems) if c.suffix == ".md"]
@@ -492,11 +502,16 @@ def _link(items: list) -> None:
         before.next, after.prev = after, before
 
 
+def _required_yaml(path: Path, problems: Problems, missing: str) -> Document | None:
+    if not path.is_file():
+        problems.error(path, 1, missing)
+        return None
+    return read_yaml_file(path, problems)
+
+
 def _read_publication(folder: Path, root: Path, problems: Problems) -> Publication | None:
-    doc = read_yaml_file(folder / "publication.yml", problems) if (folder / "publication.yml").is_file() else None
+    doc = _required_yaml(folder / "publication.yml", problems, "publication.yml is missing")
     if doc is None:
-        if not (folder / "publication.yml").is_file():
-            problems.error(folder / "publication.yml", 1, "publication.yml is missing")
         return None
     f = _Fields(doc, doc.meta, problems, {"name", "kind", "publisher", "frequency"})
     pub = Publication(folder.name, f.text("name", required=True), f.choice("kind", PUBLICATION_KINDS, "newspaper"),
@@ -524,8 +539,8 @@ def _check_ids(site: Site, problems: Problems) -> None:
     for article in site.articles:
         line = article.id_line or 1
         if article.url in by_url:
-            problems.error(article.source, line, f"duplicate id `{article.slug}`: "
-                                                 f"{by_url[article.url].source} has the same URL")
+            what = f"duplicate id `{article.slug}`" if article.id_line else "file name gives the same URL as"
+            problems.error(article.source, line, f"{what}: {by_url[article.url].source} ({article.url})")
         elif article.id_line and article.slug in by_id:
             problems.error(article.source, line, f"duplicate id `{article.slug}`, also used by "
                                                  f"{by_id[article.slug].source}")
@@ -538,23 +553,27 @@ def load_site(content: Path, base_url: str | None = None) -> Site:
     """Read and check the whole content tree; raise ContentError listing every error."""
     problems = Problems()
     content = Path(content)
-    site_doc = read_yaml_file(content / "site.yml", problems) if (content / "site.yml").is_file() else None
+    site_doc = _required_yaml(content / "site.yml", problems, "site.yml is missing (is this a content folder?)")
     if site_doc is None:
-        if not (content / "site.yml").is_file():
-            problems.error(content / "site.yml", 1, "site.yml is missing (is this a content folder?)")
         raise ContentError(problems.errors)
     f = _Fields(site_doc, site_doc.meta, problems, {"title", "language", "base_url", "publications",
                                                     "index_page_size"})
     site = Site(title=f.text("title", required=True), language=f.text("language") or "zh-CN",
                 base_url=base_url if base_url is not None else f.text("base_url"),
                 index_page_size=f.integer("index_page_size") or 20)
+    if f.integer("index_page_size") == 0:
+        f.error("index_page_size", "`index_page_size` must be 1 or more")
     listed = site_doc.meta.get("publications") or []
     if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
         f.error("publications", "`publications` must be a list of publication folder names")
         listed = []
     folders = {c.name for c in _children(content, content, problems) if c.is_dir()}
-    for slug in listed:
-        if slug not in folders:
+    for number, slug in enumerate(listed):
+        if slug in listed[:number]:
+            f.error("publications", f"publication `{slug}` is listed twice")
+        elif slug in RESERVED_FOLDERS:
+            f.error("publications", f"`{slug}` is used by the site itself; rename the publication folder")
+        elif slug not in folders:
             f.error("publications", f"publication folder `{slug}/` not found")
         elif not SLUG_RE.match(slug):
             f.error("publications", f"publication folder `{slug}` must be ASCII a-z, 0-9 and -")

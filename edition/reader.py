@@ -66,10 +66,6 @@ class Document:
     body_line: int = 1
     line_offset: int = 0  # added to YAML line numbers (front matter starts at line 2)
 
-    def line(self, key: str | None = None) -> int:
-        base = self.meta.line_of(key) if key else self.meta.line
-        return base + self.line_offset
-
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """Decode UTF-8 strictly; a BOM is tolerated, other bytes are an error at their line."""

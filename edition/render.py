@@ -14,7 +14,7 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import indexes
-from .model import WEEKDAYS, Site
+from .model import Site
 
 PROJECT = Path(__file__).resolve().parent.parent
 LUNR_JS = PROJECT / "node_modules/lunr/lunr.min.js"  # pinned in package.json, installed by `npm ci`
@@ -36,10 +36,6 @@ def cn_date(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_weekday(d) -> str:
-    return WEEKDAYS[d.weekday()]
-
-
 def make_environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
@@ -51,7 +47,6 @@ def make_environment(templates: Path) -> Environment:
     )
     env.globals["url"] = _url
     env.filters["cn_date"] = cn_date
-    env.filters["cn_weekday"] = cn_weekday
     return env
 
 
@@ -63,9 +58,11 @@ class Renderer:
         self.templates = templates
         self.env = make_environment(templates)
         self.authors = indexes.authors(site)
+        self.sections = {pub.slug: indexes.sections(pub) for pub in site.publications}
+        self.columns = {pub.slug: indexes.columns(pub) for pub in site.publications}
         self.links: dict[tuple, str] = {("author", e.name): e.page_url(1) for e in self.authors}
         for pub in site.publications:
-            for entry in indexes.columns(pub):
+            for entry in self.columns[pub.slug]:
                 self.links["column", pub.slug, entry.name] = entry.page_url(1)
         self.env.globals["author_url"] = lambda name: self.links["author", name]
         self.env.globals["column_url"] = lambda pub, name: self.links["column", pub.slug, name]
@@ -87,11 +84,13 @@ class Renderer:
 
     def _publication(self, pub) -> Iterator[tuple[str, bytes]]:
         years = indexes.years(pub)
-        sections, columns = indexes.sections(pub), indexes.columns(pub)
-        yield self._page("publication.html", pub.url, pub=pub, years=years,
-                         sections=sections, columns=columns)
-        for year, months in years.items():
-            yield self._page("year.html", f"{pub.slug}/{year:04d}/index.html", pub=pub, year=year, months=months)
+        sections, columns = self.sections[pub.slug], self.columns[pub.slug]
+        yield self._page("publication.html", pub.url, pub=pub, years=years)
+        order = list(years)
+        for i, (year, months) in enumerate(years.items()):
+            yield self._page("year.html", f"{pub.slug}/{year:04d}/index.html", pub=pub, year=year, months=months,
+                             prev_year=order[i - 1] if i else None,
+                             next_year=order[i + 1] if i + 1 < len(order) else None)
             for month in months:
                 if month.issues:
                     yield self._page("month.html", f"{pub.slug}/{month.key}/index.html", pub=pub, month=month)

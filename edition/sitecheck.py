@@ -74,6 +74,7 @@ def check_site(out: Path) -> list[str]:
             elif target not in reached:
                 reached.add(target)
                 queue.append(target)
-    orphans = sorted(f for f in files - reached if not f.startswith(LOADED_BY_SCRIPT))
+    orphans = sorted(f for f in files - reached
+                     if not f.startswith(LOADED_BY_SCRIPT) and not posixpath.basename(f).startswith("."))
     problems += [f"{f}: orphan, no page links to it" for f in orphans]
     return problems

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
+MARKER = ".edition-site"  # marks a folder as built output, which a later build may replace
+
 
 class SiteWriter:
     def __init__(self, out: Path):
@@ -22,6 +24,7 @@ class SiteWriter:
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
         self.tmp.mkdir(parents=True)
+        (self.tmp / MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
         return self
 
     def _target(self, site_path: str) -> Path:

@@ -45,7 +45,7 @@ CASES = {
     "duplicate id": ({"daily/2022-06-27/01/02-copy.md": "---\ntitle: 另一篇\nid: stable-id\n---\n"},
                      "daily/2022-06-28/02/01-third.md", 4, "duplicate id `stable-id`"),
     "duplicate slug in an issue": ({"daily/2022-06-28/02/03-lead.md": article("同名")},
-                                   "daily/2022-06-28/02/03-lead.md", 1, "duplicate id `lead`"),
+                                   "daily/2022-06-28/02/03-lead.md", 1, "file name gives the same URL as"),
     "non-ASCII file name": ({"daily/2022-06-28/01/03-头条.md": article("头条")}, "daily/2022-06-28/01/03-头条.md", 2,
                             "cannot be a URL"),
     "id with a path": ({LEAD: "---\ntitle: 标题\nid: ../../etc\n---\n"}, LEAD, 3, "cannot be a URL"),
@@ -53,7 +53,8 @@ CASES = {
                    "each author needs `name`"),
     "bad correction date": ({LEAD: "---\ntitle: 标题\ncorrections:\n  - {date: 2022-06-31, note: 更正}\n---\n"},
                             LEAD, 4, "impossible date `2022-06-31`"),
-    "missing image": ({LEAD: article("标题", "正文\n\n![现场](photo.jpg)")}, LEAD, 7, "image `photo.jpg` not found"),
+    "missing image": ({LEAD: article("标题", "正文\n\n![现场](photo.jpg)")}, LEAD, 7, "`photo.jpg` not found"),
+    "missing linked file": ({LEAD: article("标题", "见[附件](report.pdf)")}, LEAD, 5, "`report.pdf` not found"),
     "remote image": ({LEAD: article("标题", "![现场](https://example.com/a.jpg)")}, LEAD, 5,
                      "must be a file inside the content folder"),
     "missing page PDF": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: 01.pdf\n"
@@ -64,6 +65,14 @@ CASES = {
                                "daily/copy/issue.yml", 1, "same date"),
     "publication not found": ({"site.yml": "title: 站\npublications: [daily, missing]\n"}, "site.yml", 2,
                               "publication folder `missing/` not found"),
+    "two folders for one page": ({"daily/2022-06-28/1/05-x.md": article("重复版面")}, "daily/2022-06-28/1", 1,
+                                 "a second folder for page 1"),
+    "publication listed twice": ({"site.yml": "title: 站\npublications: [daily, daily]\n"}, "site.yml", 2,
+                                 "listed twice"),
+    "reserved publication name": ({"site.yml": "title: 站\npublications: [daily, authors]\n",
+                                   "authors/publication.yml": "name: 作者报\n"}, "site.yml", 2, "used by the site itself"),
+    "index page size of zero": ({"site.yml": "title: 站\npublications: [daily]\nindex_page_size: 0\n"}, "site.yml", 3,
+                                "must be 1 or more"),
     "duplicate YAML key": ({LEAD: "---\ntitle: 一\ntitle: 二\n---\n"}, LEAD, 3, "duplicate key 'title'"),
 }
 
@@ -121,3 +130,25 @@ def test_bom_and_crlf_are_accepted(tiny, build):
     code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
     assert code == 0, err
     assert "<h1 id=\"story-title\">标题</h1>" in (tiny.parent / "site/daily/2022/06/28/lead.html").read_text()
+
+
+def test_output_that_is_not_a_built_site_is_never_replaced(tiny, tmp_path, build):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("keep me")
+    code, _, err = build("--content", tiny, "--out", precious)
+    assert code == 2 and "not built by build.py" in err
+    assert (precious / "todo.txt").read_text() == "keep me"
+    code, _, err = build("--content", tiny, "--out", tiny)
+    assert code == 2 and "overlaps the content folder" in err
+    assert (tiny / "site.yml").is_file()
+    code, _, err = build("--content", tiny, "--out", tmp_path)
+    assert code == 2 and (tiny / "site.yml").is_file()
+
+
+def test_strict_and_quiet_print_each_warning_once_or_not_at_all(tiny, tmp_path, build):
+    write(tiny, {LEAD: "---\ntitle: 标题\nsubtitel: 拼错\n---\n"})
+    _, _, err = build("--content", tiny, "--out", tmp_path / "a", "--strict")
+    assert err.count("subtitel") == 1
+    code, out, err = build("--content", tiny, "--out", tmp_path / "b", "-q")
+    assert code == 0 and out == "" and err == ""

@@ -59,7 +59,7 @@ def test_results_show_title_date_publication_page_and_highlighted_snippet(search
     assert search_page.locator("#search-status").inner_text() == "找到 1 篇包含“平湖好人”的文章"
     item = search_page.locator("#search-results li").first
     assert item.locator("h2 a").inner_text() == "平湖好人榜发布"
-    assert item.locator(".meta").inner_text() == "2022-10-31 · 平湖日报 · 第01版：要闻"
+    assert item.locator(".meta").inner_text() == "2022年10月31日 · 平湖日报 · 第01版：要闻"
     assert item.locator("mark").first.inner_text() == "平湖好人"
     assert search_page.locator("#q").input_value() == "平湖好人"
     item.locator("h2 a").click()

@@ -61,7 +61,7 @@ def test_article_page_shows_everything_a_reader_needs(tiny_site):
     assert "仲旭东在督查时强调 深化全国文明城市巩固工作 开创共建共享新格局 记者 胡佳英 摄影 王强" in visible
     assert '<a href="../../../columns/ershidajingshen-dianduidian/index.html">二十大精神 点对点</a>' in page
     assert "本报讯 昨天上午，市委书记仲旭东深入居民小区。" in visible
-    assert '<span class="gap" role="note" title="原文缺失">〔原文缺失〕</span>' in page
+    assert '<span class="gap" title="原文缺失">〔原文缺失〕</span>' in page
     assert "更正说明 2022年6月29日 ：第一段人名有误，已更正。" in visible
     assert 'name="dcterms.modified" content="2022-06-29"' in page
     assert 'rel="next" href="second.html"' in page and "已是本期第一篇" in visible
@@ -179,9 +179,10 @@ def test_raw_html_in_markdown_is_shown_as_text(tiny, tmp_path, build):
 def test_page_pdf_and_article_images_are_published(tiny, tmp_path, build):
     write(tiny, {
         "daily/2022-06-28/issue.yml": "date: 2022-06-28\npages:\n  - {number: 1, name: 要闻, pdf: pdf/01.pdf, image: 01.png}\n",
-        "daily/2022-06-28/01/01-lead.md": article("图片新闻", "![市民在公园里散步](img/park.png)", kind="photo"),
+        "daily/2022-06-28/01/01-lead.md": article("图片新闻", "![市民在**公园**里散步](img/park.png)\n\n"
+                                                  "# 小标题\n\n[全文 PDF](img/full.pdf)", kind="photo"),
     })
-    for name in ("pdf/01.pdf", "01.png", "01/img/park.png"):
+    for name in ("pdf/01.pdf", "01.png", "01/img/park.png", "01/img/full.pdf"):
         (tiny / "daily/2022-06-28" / name).parent.mkdir(parents=True, exist_ok=True)
         (tiny / "daily/2022-06-28" / name).write_bytes(b"%PDF-1.4 sample" if name.endswith("pdf") else b"\x89PNG")
     (tiny / "daily/2022-06-28/02").rename(tiny / "unused-02")
@@ -192,7 +193,9 @@ def test_page_pdf_and_article_images_are_published(tiny, tmp_path, build):
     assert 'href="../pdf/01.pdf" download' in page and 'src="../01.png"' in page
     story = (out / "lead.html").read_text()
     assert '<figure class="photo"><img src="media/01/img/park.png"' in story
-    assert "<figcaption>市民在公园里散步</figcaption>" in story
+    assert 'alt="市民在公园里散步"' in story and "<figcaption>市民在公园里散步</figcaption>" in story
+    assert '<a href="media/01/img/full.pdf">全文 PDF</a>' in story and (out / "media/01/img/full.pdf").exists()
+    assert "<h2>小标题</h2>" in story and story.count("<h1") == 1
     assert (out / "media/01/img/park.png").read_bytes() == b"\x89PNG"
     assert (out / "pdf/01.pdf").exists()
     assert check_site(tmp_path / "out") == []

@@ -26,6 +26,11 @@
     });
   }
 
+  function chineseDate(iso) {
+    var parts = iso.split("-").map(Number);
+    return parts[0] + "年" + parts[1] + "月" + parts[2] + "日";
+  }
+
   function snippet(result) {
     var p = el("p", "snippet");
     var at = 0;
@@ -49,7 +54,7 @@
       heading.appendChild(link);
       if (result.subtitle) heading.appendChild(el("span", "subtitle", result.subtitle));
       item.appendChild(heading);
-      item.appendChild(el("p", "meta", [result.date, result.publication, result.page].join(" · ")));
+      item.appendChild(el("p", "meta", [chineseDate(result.date), result.publication, result.page].join(" · ")));
       item.appendChild(snippet(result));
       list.appendChild(item);
     });
