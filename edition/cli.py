@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 content errors, 2 usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--clean", action="store_true",
                         help="ignore any previous output and build everything (every build is full for now)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes for the search index (default: one per core)")
     parser.add_argument("--site", action="store_true",
                         help="with check: check the built output (--out) for broken links and orphans")
     loud = parser.add_mutually_exclusive_group()
@@ -78,7 +81,7 @@ def build(args) -> int:
             writer.copy(path, source)
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        for path, data in SearchIndex(site, segmenter).files():
+        for path, data in SearchIndex(site, segmenter, jobs=args.jobs).files():
             writer.write(path, data)
         timings["search"] = time.perf_counter() - mark
     elapsed = time.perf_counter() - started

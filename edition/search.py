@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections import defaultdict
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from lunr.builder import Builder
 
 from .model import Article, Site
-from .tokenizer import index_tokens, is_han, normalize
+from .tokenizer import is_han, normalize, terms_and_characters
 from .words import Segmenter
 
 TITLE_BOOST = 10
@@ -36,6 +39,7 @@ POSTINGS_PER_BUCKET = 512
 MAX_BUCKETS = 1024
 TOKENS_PER_DIRECTORY_FILE = 512
 FORMAT_VERSION = 1
+PARALLEL_FROM = 500  # articles; below this, starting worker processes costs more than it saves
 
 
 def fnv1a(text: str) -> int:
@@ -99,10 +103,15 @@ def filter_tokens(article: Article) -> list[str]:
 
 @dataclass
 class Doc:
+    """What the index needs of one article, small enough to send to a worker process."""
+
     ref: str
-    article: Article
-    body: list[str] = field(default_factory=list)
-    title: list[str] = field(default_factory=list)
+    date: str
+    body: str
+    heading: str  # kicker, title and subtitle
+    title_words: list[str]
+    filters: list[str]
+    shown: dict  # what a result shows, and the text it is verified against
 
 
 def _script(key: str, data) -> bytes:
@@ -110,15 +119,25 @@ def _script(key: str, data) -> bytes:
     return f'edition._load("{key}",{payload});\n'.encode("utf-8")
 
 
-def _lunr_segment(docs: list[Doc]) -> dict:
-    """One lunr.py index over a whole month, so BM25 sees real lengths and document counts."""
+def _lunr_segment(docs: list[Doc]) -> tuple[dict, set[str]]:
+    """One lunr.py index over a whole month, so BM25 sees real lengths and document counts.
+
+    Single characters enter once per article: they only serve one-character
+    queries, and leaving out their repeats halves the work.
+    """
     builder = Builder()
     builder.ref("id")
     builder.field("b")
     builder.field("t", boost=TITLE_BOOST)
+    vocabulary: set[str] = set()
     for doc in docs:
-        builder.add({"id": doc.ref, "b": doc.body, "t": doc.title})
-    return builder.build().serialize()
+        body, characters = terms_and_characters(doc.body)
+        title, title_characters = terms_and_characters(doc.heading)
+        body += doc.filters + sorted(characters | title_characters)
+        title += doc.title_words
+        builder.add({"id": doc.ref, "b": body, "t": title})
+        vocabulary.update(body, title)
+    return builder.build().serialize(), vocabulary
 
 
 def partition(index: dict, bucket: Callable[[str], str]) -> dict[str, dict]:
@@ -130,100 +149,116 @@ def partition(index: dict, bucket: Callable[[str], str]) -> dict[str, dict]:
     whole index would.
     """
     parts: dict[str, dict] = {}
-    renumber: dict[int, tuple[str, int]] = {}
-    for term, posting in index["invertedIndex"]:
-        part = parts.setdefault(bucket(term), {**index, "fieldVectors": [], "invertedIndex": []})
-        renumber[posting["_index"]] = (bucket(term), len(part["invertedIndex"]))
+    names: list[str] = [""] * len(index["invertedIndex"])
+    numbers: list[int] = [0] * len(index["invertedIndex"])
+    for term, posting in index["invertedIndex"]:  # sorted by term, so each part is too
+        name = bucket(term)
+        part = parts.get(name)
+        if part is None:
+            part = parts[name] = {**index, "fieldVectors": [], "invertedIndex": []}
+        names[posting["_index"]], numbers[posting["_index"]] = name, len(part["invertedIndex"])
         part["invertedIndex"].append([term, {**posting, "_index": len(part["invertedIndex"])}])
+    ends = {name: len(part["invertedIndex"]) for name, part in parts.items()}  # the filler's index
+    vectors = {name: part["fieldVectors"] for name, part in parts.items()}
     for ref, flat in index["fieldVectors"]:
-        pairs: dict[str, list] = defaultdict(list)
+        pieces: dict[str, list] = {}
         total = 0.0
-        for position in range(0, len(flat), 2):
-            name, number = renumber[flat[position]]
-            pairs[name].append((number, flat[position + 1]))
-            total += flat[position + 1] ** 2
-        for name, elements in pairs.items():
-            own = sum(w * w for _, w in elements)
-            filler = round(math.sqrt(max(total - own, 0.0)), 3)
-            flat_part = [x for pair in sorted(elements) for x in pair]
+        weights = iter(flat)
+        for old, weight in zip(weights, weights):
+            total += weight * weight
+            name = names[old]
+            if name in pieces:
+                pieces[name] += (numbers[old], weight)
+            else:
+                pieces[name] = [numbers[old], weight]
+        for name, vector in pieces.items():
+            if len(vector) > 2:  # lunr.js needs each vector in term order
+                pairs = sorted(zip(vector[0::2], vector[1::2]))
+                vector = [x for pair in pairs for x in pair]
+            filler = round(math.sqrt(max(total - sum(map(operator.mul, vector[1::2], vector[1::2])), 0.0)), 3)
             if filler:
-                flat_part += [len(parts[name]["invertedIndex"]), filler]
-            parts[name]["fieldVectors"].append([ref, flat_part])
+                vector += (ends[name], filler)
+            vectors[name].append([ref, vector])
     return parts
 
 
+def month_files(key: str, docs: list[Doc]) -> tuple[list[tuple[str, bytes]], list[int], set[str]]:
+    """Everything one month contributes: bucket, days and text files, bucket counts, tokens.
+
+    Runs in a worker process; it depends only on the month's own articles, so a
+    change elsewhere never rewrites these files.
+    """
+    index, vocabulary = _lunr_segment(docs)
+    postings = {"b": 0, "u": 0}
+    for term, posting in index["invertedIndex"]:
+        postings[bucket_of(term)[0]] += len(posting["b"]) + len(posting["t"])
+    sizes = {namespace: buckets_for(count) for namespace, count in postings.items()}
+
+    def bucket(term: str) -> str:
+        namespace, hash_key = bucket_of(term)
+        return f"{namespace}{fnv1a(hash_key) % sizes[namespace]}"
+
+    parts = partition(index, bucket)
+    files = []
+    for namespace in ("b", "u"):
+        for number in range(sizes[namespace]):
+            name = f"s/{key}/{namespace}{number}"
+            files.append((f"search/{name}.js", _script(name, parts.get(f"{namespace}{number}"))))
+    days, last = [], None
+    for position, doc in enumerate(docs):
+        if doc.date != last:
+            days.append([doc.date, position])
+            last = doc.date
+    files.append((f"search/s/{key}/days.js", _script(f"s/{key}/days", days)))
+    for doc in docs:
+        files.append((f"search/t/{key}/{doc.ref}.js", _script(f"t/{key}/{doc.ref}", doc.shown)))
+    # Title words ride in their first bigram's bucket and are only looked up there.
+    return files, [sizes["b"], sizes["u"]], {t for t in vocabulary if bucket_of(t)[1] == t}
+
+
+def _month_files(args):
+    return month_files(*args)
+
+
 class SearchIndex:
-    def __init__(self, site: Site, segmenter: Segmenter):
+    def __init__(self, site: Site, segmenter: Segmenter, jobs: int = 1):
         self.site = site
-        self.segmenter = segmenter
-        articles = sorted(
-            site.articles,
-            key=lambda a: (a.issue.date, site.publications.index(a.issue.publication), a.issue.articles.index(a)),
-        )
-        self.segments: dict[str, list[Doc]] = defaultdict(list)
-        for article in articles:
-            key = f"{article.issue.date.year:04d}-{article.issue.date.month:02d}"
-            docs = self.segments[key]
-            docs.append(Doc(base36(len(docs)), article))
+        self.jobs = jobs
+        order = {pub.slug: n for n, pub in enumerate(site.publications)}
+        articles = sorted(site.articles, key=lambda a: (a.issue.date, order[a.issue.publication.slug]))
+        self.months: dict[str, list[Doc]] = defaultdict(list)
+        for article in articles:  # sorted() is stable: reading order within an issue stays
+            issue = article.issue
+            docs = self.months[f"{issue.date.year:04d}-{issue.date.month:02d}"]
+            docs.append(Doc(
+                ref=base36(len(docs)),
+                date=issue.date.isoformat(),
+                body=article.text,
+                heading=" ".join((article.kicker, article.title, article.subtitle)),
+                title_words=segmenter.title_words(article.title),
+                filters=filter_tokens(article),
+                shown=_shown(article),
+            ))
 
     def files(self) -> Iterator[tuple[str, bytes]]:
-        directory: dict[str, set[int]] = defaultdict(set)
-        segments_meta = []
-        for key, docs in self.segments.items():
-            month = month_number(*map(int, key.split("-")))
-            for doc in docs:
-                a = doc.article
-                doc.body = index_tokens(a.text) + filter_tokens(a)
-                doc.title = index_tokens(" ".join((a.kicker, a.title, a.subtitle))) + self.segmenter.title_words(a.title)
-                for token in set(doc.body) | set(doc.title):
-                    if bucket_of(token)[0] == "u" or not (len(token) > 2 and is_han(token[0]) and is_han(token[1])):
-                        directory[token].add(month)
-            counts = yield from self._segment(key, docs)
-            segments_meta.append([month, key, len(docs), *counts])
+        directory: dict[str, list[int]] = defaultdict(list)
+        segments = []
+        work = [(key, docs) for key, docs in self.months.items()]
+        parallel = self.jobs > 1 and len(work) > 1 and len(self.site.articles) >= PARALLEL_FROM
+        with _pool(self.jobs if parallel else 1) as pool:
+            for (key, docs), (files, sizes, terms) in zip(work, pool(_month_files, work)):
+                yield from files
+                month = month_number(*map(int, key.split("-")))
+                segments.append([month, key, len(docs), *sizes])
+                for term in terms:
+                    directory[term].append(month)
         size = buckets_for(len(directory) * POSTINGS_PER_BUCKET // TOKENS_PER_DIRECTORY_FILE)
-        files: dict[int, dict[str, str]] = defaultdict(dict)
-        for token in sorted(directory):
-            files[fnv1a(token) % size][token] = encode_months(sorted(directory[token]))
+        grouped: dict[int, dict[str, str]] = defaultdict(dict)
+        for term in sorted(directory):
+            grouped[fnv1a(term) % size][term] = encode_months(sorted(directory[term]))
         for number in range(size):
-            yield f"search/d/{number}.js", _script(f"d/{number}", files.get(number, {}))
-        yield "search/meta.js", _script("meta", self._meta(segments_meta, size))
-
-    def _segment(self, key: str, docs: list[Doc]):
-        """Write one month's buckets, days and texts; return its (bigram, character) bucket counts."""
-        postings = {"b": 0, "u": 0}
-        for doc in docs:
-            for token in set(doc.body) | set(doc.title):
-                postings[bucket_of(token)[0]] += 1
-        sizes = {namespace: buckets_for(count) for namespace, count in postings.items()}
-
-        def bucket(term: str) -> str:
-            namespace, hash_key = bucket_of(term)
-            return f"{namespace}{fnv1a(hash_key) % sizes[namespace]}"
-
-        parts = partition(_lunr_segment(docs), bucket)
-        for namespace in ("b", "u"):
-            for number in range(sizes[namespace]):
-                name = f"s/{key}/{namespace}{number}"
-                yield f"search/{name}.js", _script(name, parts.get(f"{namespace}{number}"))
-        days, last = [], None
-        for doc in docs:
-            if doc.article.issue.date != last:
-                last = doc.article.issue.date
-                days.append([last.isoformat(), int(doc.ref, 36)])
-        yield f"search/s/{key}/days.js", _script(f"s/{key}/days", days)
-        for doc in docs:
-            yield f"search/t/{key}/{doc.ref}.js", _script(f"t/{key}/{doc.ref}", self._text(doc.article))
-        return sizes["b"], sizes["u"]
-
-    @staticmethod
-    def _text(article: Article) -> dict:
-        issue = article.issue
-        where = article.page.label if article.page else (
-            f"{issue.number_label} 第{article.start_page}页" if article.start_page is not None else issue.number_label)
-        return {
-            "u": article.url, "t": article.title, "k": article.kicker, "s": article.subtitle,
-            "d": issue.date.isoformat(), "p": issue.publication.name, "g": where, "x": article.text,
-        }
+            yield f"search/d/{number}.js", _script(f"d/{number}", grouped.get(number, {}))
+        yield "search/meta.js", _script("meta", self._meta(segments, size))
 
     def _meta(self, segments: list, directory_size: int) -> dict:
         site = self.site
@@ -237,3 +272,25 @@ class SearchIndex:
             "columns": values(lambda a: a.column),
             "kinds": values(lambda a: a.kind),
         }
+
+
+def _shown(article: Article) -> dict:
+    issue = article.issue
+    if article.page:
+        where = article.page.label
+    elif article.start_page is not None:
+        where = f"{issue.number_label} 第{article.start_page}页".strip()
+    else:
+        where = issue.number_label
+    return {"u": article.url, "t": article.title, "k": article.kicker, "s": article.subtitle,
+            "d": issue.date.isoformat(), "p": issue.publication.name, "g": where, "x": article.text}
+
+
+@contextmanager
+def _pool(jobs: int):
+    """``map`` over ``jobs`` worker processes, or in this process for one job."""
+    if jobs <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as executor:
+        yield lambda fn, items: executor.map(fn, items, chunksize=1)

@@ -10,6 +10,7 @@ holds the cases both implementations must agree on.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # CJK Unified Ideographs and their extensions, compatibility ideographs, and 〇.
@@ -25,13 +26,14 @@ HAN_RANGES = (
 )
 
 
+_HAN = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in HAN_RANGES)
+# A run of Han characters, or a run of letters and digits that are not Han.
+_RUN = re.compile(f"([{_HAN}]+)|((?:(?![{_HAN}])[^\\W_])+)")
+
+
 def is_han(char: str) -> bool:
     cp = ord(char)
     return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
-
-
-def is_word_char(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LNM"
 
 
 def normalize(text: str) -> str:
@@ -41,16 +43,7 @@ def normalize(text: str) -> str:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """Split normalized text into ("han" | "word", run) pieces; everything else separates."""
-    result: list[tuple[str, str]] = []
-    kind, start = None, 0
-    chars = list(text)
-    for i, char in enumerate(chars + [" "]):
-        this = "han" if i < len(chars) and is_han(char) else "word" if i < len(chars) and is_word_char(char) else None
-        if this != kind:
-            if kind:
-                result.append((kind, "".join(chars[start:i])))
-            kind, start = this, i
-    return result
+    return [("han", han) if han else ("word", word) for han, word in _RUN.findall(text)]
 
 
 def index_tokens(text: str) -> list[str]:
@@ -60,19 +53,30 @@ def index_tokens(text: str) -> list[str]:
         if kind == "word":
             tokens.append(run)
         else:
-            chars = list(run)
-            tokens.extend(a + b for a, b in zip(chars, chars[1:]))
-            tokens.extend(chars)
+            tokens.extend(map(str.__add__, run, run[1:]))
+            tokens.extend(run)
     return tokens
+
+
+def terms_and_characters(text: str) -> tuple[list[str], set[str]]:
+    """``index_tokens`` split in two: words and bigrams with repeats, and the set of Han characters."""
+    terms: list[str] = []
+    characters: set[str] = set()
+    for kind, run in runs(normalize(text)):
+        if kind == "word":
+            terms.append(run)
+        else:
+            terms.extend(map(str.__add__, run, run[1:]))
+            characters.update(run)
+    return terms, characters
 
 
 def query_tokens(text: str) -> list[str]:
     """The tokens a query must all match: bigrams of each Han run (a lone character stays one)."""
     tokens: list[str] = []
     for kind, run in runs(normalize(text)):
-        chars = list(run)
-        if kind == "word" or len(chars) == 1:
+        if kind == "word" or len(run) == 1:
             tokens.append(run)
         else:
-            tokens.extend(a + b for a, b in zip(chars, chars[1:]))
+            tokens.extend(map(str.__add__, run, run[1:]))
     return list(dict.fromkeys(tokens))
