@@ -21,11 +21,18 @@ class SiteWriter:
         self.written = 0
 
     def __enter__(self) -> "SiteWriter":
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
+        self._remove_leftovers()
         self.tmp.mkdir(parents=True)
         (self.tmp / MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
         return self
+
+    def _remove_leftovers(self) -> None:
+        """Folders left by builds that were killed: their process no longer runs."""
+        for kind in ("building", "old"):
+            for folder in self.out.parent.glob(f".{self.out.name}.{kind}-*"):
+                pid = folder.name.rsplit("-", 1)[1]
+                if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+                    shutil.rmtree(folder)
 
     def _target(self, site_path: str) -> Path:
         parts = PurePosixPath(site_path).parts
@@ -55,3 +62,13 @@ class SiteWriter:
         os.replace(self.tmp, self.out)
         if old.exists():
             shutil.rmtree(old)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

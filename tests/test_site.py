@@ -199,3 +199,11 @@ def test_page_pdf_and_article_images_are_published(tiny, tmp_path, build):
     assert (out / "media/01/img/park.png").read_bytes() == b"\x89PNG"
     assert (out / "pdf/01.pdf").exists()
     assert check_site(tmp_path / "out") == []
+
+
+def test_leftovers_of_a_killed_build_are_removed(tiny, tmp_path, build):
+    dead = tmp_path / ".site.building-999999999"
+    dead.mkdir()
+    (dead / "index.html").write_text("half-built")
+    assert build("--content", tiny, "--out", tmp_path / "site", "-q")[0] == 0
+    assert not dead.exists()
