@@ -35,9 +35,13 @@ from .tokenizer import is_han, normalize, terms_and_characters
 from .words import Segmenter
 
 TITLE_BOOST = 10
-POSTINGS_PER_BUCKET = 512
-MAX_BUCKETS = 1024
-TOKENS_PER_DIRECTORY_FILE = 512
+# Postings per bucket file: small buckets keep a query's download small, but every
+# (article, bucket) pair costs a field vector, so single characters, which only
+# one-character queries need, get few large buckets.
+POSTINGS_PER_BUCKET = {"b": 128, "u": 8192}
+MAX_BUCKETS = 2048
+MAX_DIRECTORY_FILES = 8192
+TOKENS_PER_DIRECTORY_FILE = 256
 FORMAT_VERSION = 1
 PARALLEL_FROM = 500  # articles; below this, starting worker processes costs more than it saves
 
@@ -59,9 +63,9 @@ def bucket_of(token: str) -> tuple[str, str]:
     return "b", token
 
 
-def buckets_for(postings: int) -> int:
+def buckets_for(postings: int, per_bucket: int, most: int = MAX_BUCKETS) -> int:
     count = 1
-    while count * POSTINGS_PER_BUCKET < postings and count < MAX_BUCKETS:
+    while count * per_bucket < postings and count < most:
         count *= 2
     return count
 
@@ -192,7 +196,7 @@ def month_files(key: str, docs: list[Doc]) -> tuple[list[tuple[str, bytes]], lis
     postings = {"b": 0, "u": 0}
     for term, posting in index["invertedIndex"]:
         postings[bucket_of(term)[0]] += len(posting["b"]) + len(posting["t"])
-    sizes = {namespace: buckets_for(count) for namespace, count in postings.items()}
+    sizes = {namespace: buckets_for(count, POSTINGS_PER_BUCKET[namespace]) for namespace, count in postings.items()}
 
     def bucket(term: str) -> str:
         namespace, hash_key = bucket_of(term)
@@ -252,7 +256,7 @@ class SearchIndex:
                 segments.append([month, key, len(docs), *sizes])
                 for term in terms:
                     directory[term].append(month)
-        size = buckets_for(len(directory) * POSTINGS_PER_BUCKET // TOKENS_PER_DIRECTORY_FILE)
+        size = buckets_for(len(directory), TOKENS_PER_DIRECTORY_FILE, MAX_DIRECTORY_FILES)
         grouped: dict[int, dict[str, str]] = defaultdict(dict)
         for term in sorted(directory):
             grouped[fnv1a(term) % size][term] = encode_months(sorted(directory[term]))
