@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterator
 
 # CJK Unified Ideographs and their extensions, compatibility ideographs, and 〇.
 HAN_RANGES = (
@@ -46,15 +47,21 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [("han", han) if han else ("word", word) for han, word in _RUN.findall(text)]
 
 
+def _run_tokens(text: str) -> Iterator[tuple[list[str], str]]:
+    """For each run of normalized text: its words or bigrams, and its Han characters."""
+    for kind, run in runs(normalize(text)):
+        if kind == "word":
+            yield [run], ""
+        else:
+            yield list(map(str.__add__, run, run[1:])), run
+
+
 def index_tokens(text: str) -> list[str]:
     """Every token of a document, in order and with repeats: words, Han bigrams, Han characters."""
     tokens: list[str] = []
-    for kind, run in runs(normalize(text)):
-        if kind == "word":
-            tokens.append(run)
-        else:
-            tokens.extend(map(str.__add__, run, run[1:]))
-            tokens.extend(run)
+    for terms, characters in _run_tokens(text):
+        tokens += terms
+        tokens += characters
     return tokens
 
 
@@ -62,12 +69,9 @@ def terms_and_characters(text: str) -> tuple[list[str], set[str]]:
     """``index_tokens`` split in two: words and bigrams with repeats, and the set of Han characters."""
     terms: list[str] = []
     characters: set[str] = set()
-    for kind, run in runs(normalize(text)):
-        if kind == "word":
-            terms.append(run)
-        else:
-            terms.extend(map(str.__add__, run, run[1:]))
-            characters.update(run)
+    for run_terms, run_characters in _run_tokens(text):
+        terms += run_terms
+        characters.update(run_characters)
     return terms, characters
 
 

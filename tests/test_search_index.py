@@ -11,7 +11,7 @@ from lunr.index import Index
 
 from conftest import ROOT, article, write
 from edition.model import load_site
-from edition.search import SearchIndex, _lunr_segment, bucket_of, fnv1a, month_number, partition
+from edition.search import SearchIndex, _lunr_segment, base36, bucket_of, fnv1a, month_number, partition
 from edition.words import Segmenter
 from test_content_errors import snapshot
 
@@ -57,23 +57,14 @@ def test_index_files_are_lunr_indexes_and_directory_lists_the_months(tiny_site):
     for path in (tiny_site / "search/d").glob("*.js"):
         directory.update(loaded(path)[1])
     june, december = month_number(2022, 6), month_number(2022, 12)
-    assert directory["仲旭"] == format_month(june)
-    assert directory["社情"] == format_month(december)
-    assert directory["p:journal"] == format_month(december)
-    assert set(directory["湖"].split(",")) == {format_month(june)}
+    assert directory["仲旭"] == base36(june)
+    assert directory["社情"] == base36(december)
+    assert directory["p:journal"] == base36(december)
+    assert set(directory["湖"].split(",")) == {base36(june)}
     b_files = sorted((tiny_site / "search/s/2022-06").glob("b*.js"))
     assert b_files and all(loaded(f)[1] is None or loaded(f)[1]["version"] == "2.3.9" for f in b_files)
     with_index = [loaded(f)[1] for f in b_files if loaded(f)[1]]
     assert all(Index.load(data) for data in with_index)
-
-
-def format_month(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out
 
 
 def test_text_files_carry_what_a_result_shows(tiny_site):
