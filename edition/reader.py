@@ -25,8 +25,8 @@ class Node(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with line-aware mappings, no timestamps and no duplicate keys."""
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader with line-aware mappings, no timestamps and no duplicate keys."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -87,7 +87,8 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
+        last = text.rstrip("\n").count("\n")  # libyaml may point past the end of the text
+        line = (min(mark.line, last) + 1 if mark else 1) + line_offset
         problems.error(path, line, f"invalid YAML: {exc.problem or exc.context}")
         return None
     except yaml.YAMLError as exc:
