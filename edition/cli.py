@@ -69,8 +69,7 @@ def build(args) -> int:
     timings["read"] = time.perf_counter() - started
     mark = time.perf_counter()
     segmenter = Segmenter(site, args.content / "dict.txt")
-    for article in site.articles:
-        article.keywords = segmenter.keywords(article.title, article.text)
+    segmenter.add_keywords(site, jobs=args.jobs)
     timings["words"] = time.perf_counter() - mark
     renderer = Renderer(site, args.templates)
     with SiteWriter(args.out) as writer:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import operator
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -296,5 +297,5 @@ def _pool(jobs: int):
     if jobs <= 1:
         yield map
         return
-    with ProcessPoolExecutor(max_workers=jobs) as executor:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as executor:
         yield lambda fn, items: executor.map(fn, items, chunksize=1)

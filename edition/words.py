@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jieba
@@ -24,7 +26,9 @@ KEYWORD_COUNT = 5
 KEYWORD_TEXT = 200  # characters of the lead that keywords are drawn from, besides the title
 
 
+PARALLEL_FROM = 500  # articles; below this, worker processes cost more than they save
 _BASE: jieba.Tokenizer | None = None
+_ACTIVE: "Segmenter | None" = None
 _EXTRACTOR: jieba.analyse.TFIDF | None = None
 
 
@@ -82,7 +86,25 @@ class Segmenter:
         words = (normalize(w) for w in self.jieba.cut_for_search(title))
         return sorted({w for w in words if len(w) > 2 and all(is_han(c) for c in w)})
 
+    def add_keywords(self, site: Site, jobs: int = 1) -> None:
+        """Fill in every article's 关键词, on ``jobs`` worker processes for large sites."""
+        global _ACTIVE
+        items = [(a.title, a.text) for a in site.articles]
+        if jobs > 1 and len(items) >= PARALLEL_FROM:
+            _ACTIVE = self  # forked workers inherit this segmenter instead of receiving a copy
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                found = list(pool.map(_keywords, items, chunksize=256))
+            _ACTIVE = None
+        else:
+            found = [self.keywords(*item) for item in items]
+        for article, words in zip(site.articles, found):
+            article.keywords = words
+
     def keywords(self, title: str, text: str) -> list[str]:
         """关键词 of an article: TF-IDF over its title and lead, Chinese words only."""
         candidates = self.extractor.extract_tags(f"{title}。{text[:KEYWORD_TEXT]}", topK=KEYWORD_COUNT * 3)
         return [w for w in candidates if len(w) >= 2 and any(is_han(c) for c in w)][:KEYWORD_COUNT]
+
+
+def _keywords(item: tuple[str, str]) -> list[str]:
+    return _ACTIVE.keywords(*item)

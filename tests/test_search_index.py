@@ -87,6 +87,7 @@ def test_a_changed_article_rewrites_only_its_month_and_directory(tiny, tmp_path,
 
 def test_parallel_and_serial_builds_are_identical(tiny, tmp_path, build, monkeypatch):
     monkeypatch.setattr("edition.search.PARALLEL_FROM", 0)
+    monkeypatch.setattr("edition.words.PARALLEL_FROM", 0)
     assert build("--content", tiny, "--out", tmp_path / "one", "-q", "--jobs", "1")[0] == 0
     assert build("--content", tiny, "--out", tmp_path / "two", "-q", "--jobs", "2")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
