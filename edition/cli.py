@@ -21,6 +21,12 @@ from .writer import MARKER, SiteWriter
 
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
     parser.add_argument("command", nargs="?", default="build", choices=["build", "check"],
@@ -32,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--clean", action="store_true",
                         help="ignore any previous output and build everything (every build is full for now)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the search index (default: one per core)")
     parser.add_argument("--site", action="store_true",
                         help="with check: check the built output (--out) for broken links and orphans")
@@ -121,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.command == "check" and args.site) and not args.content.is_dir():
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
         return 2
-    if args.command == "build" and _unsafe_output(args):
-        print(f"build.py: error: {_unsafe_output(args)}", file=sys.stderr)
+    unsafe = _unsafe_output(args) if args.command == "build" else ""
+    if unsafe:
+        print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
     try:
         return {"build": build, "check": check}[args.command](args)

@@ -118,9 +118,10 @@ def test_unknown_field_is_a_warning_and_strict_makes_it_fatal(tiny, build):
 
 
 def test_usage_errors_exit_2(tiny, build, capsys):
-    with pytest.raises(SystemExit) as exc:
-        build("--no-such-option")
-    assert exc.value.code == 2
+    for bad in (["--no-such-option"], ["--jobs", "0"]):
+        with pytest.raises(SystemExit) as exc:
+            build(*bad)
+        assert exc.value.code == 2
     code, _, err = build("--content", tiny / "nowhere")
     assert code == 2 and "not found" in err
 
