@@ -61,6 +61,7 @@ class Article:
     start_page: int | None = None  # periodicals: page from the 目录
     corrections: list[Correction] = field(default_factory=list)
     id_line: int = 0  # line of an explicit `id`, which must be unique site-wide
+    draft: bool = False  # written by the importer and not yet reviewed
     html: str = ""
     text: str = ""
     lead: str = ""
@@ -226,6 +227,13 @@ class _Fields:
             return None
         return value
 
+    def flag(self, key: str) -> bool:
+        value = self.node.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"`{key}` must be true or false")
+            return False
+        return value
+
     def date(self, key: str, required: bool = False) -> dt.date | None:
         value = self.node.get(key)
         if value is None:
@@ -319,7 +327,7 @@ def _corrections(fields: _Fields) -> list[Correction]:
 
 
 ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "id", "page",
-                  "corrections"}
+                  "corrections", "draft"}
 ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
 PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image"}
 
@@ -375,8 +383,11 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
         start_page=start_page,
         corrections=_corrections(f),
         id_line=f.line("id") if "id" in doc.meta else 0,
+        draft=f.flag("draft"),
         issue=issue,
     )
+    if article.draft:
+        f.warn("draft", "draft: review it against the import report, then remove `draft: true`")
 
     def asset_url(src: str) -> str:
         return "media/" + posixpath.relpath(posixpath.normpath(posixpath.join(media_base, src)))
