@@ -1,0 +1,20 @@
+"""Turn raw page text from PDF extraction or OCR into draft articles.
+
+The importer is a pipeline of small steps, each in its own module so it can be
+read and tested on its own:
+
+    normalise  → lines with their raw line numbers, markers and heading marks removed
+    blocks     → runs of lines between blank lines, split where furniture starts
+    classify   → each block gets a kind: title, byline, body, footer, ad, …
+    assemble   → titles, bylines and bodies are paired into articles
+    write      → issue.yml and one draft Markdown file per article
+
+Every step that guesses records a `Note` with the raw line numbers, so the
+editor gets a review report that says exactly what to check.
+"""
+
+from .pipeline import ImportResult, import_text
+
+__all__ = ["ImportResult", "import_text"]
+
+

@@ -1,0 +1,827 @@
+"""Step 4: classified blocks → draft articles.
+
+Printed pages come out of PDF extraction in layout order, not reading order:
+a title may follow its body, a byline may float to the top of the page, a
+column label may sit after its article. So titles are paired with bodies by
+what they say (shared character pairs with the body's opening) and by where
+they sit, bylines by a short list of placement rules, and every pairing that
+is not certain is written to the review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .blocks import Block
+from .review import Review
+from .text import bigrams, ends_sentence, join_lines, letter_spaced, overlap, undouble, unwrap_spaces
+
+LEAD = "本报讯"
+PUBLIC_AD_RE = re.compile(r"公\s*/?\s*益\s*/?\s*广\s*/?\s*告")
+ROLES = ("本报评论员", "评论员", "通讯员", "见习记者", "实习生", "记者", "摄影")
+ROLE_RE = re.compile("(" + "|".join(ROLES) + ")")
+KICKER_END_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|上说)$")
+# A line that names who acted ("我市掀起…") is the title; the line above it only frames it.
+SUBJECT_RE = re.compile(r"^(我市|我区|我县|我省|全市|全区|全县|本市)")
+MATCH_THRESHOLD = 0.3
+NEAR_BONUS = 0.25
+PHOTO_CAPTION_MAX = 200
+
+
+@dataclass
+class Draft:
+    """One article as the importer understood it; `line` is its body's first raw line."""
+
+    title: str = ""
+    kicker: str = ""
+    subtitle: str = ""
+    authors: list[dict] = field(default_factory=list)
+    column: str = ""
+    kind: str = "news"
+    paragraphs: list[str] = field(default_factory=list)
+    line: int = 0
+    title_line: int = 0
+    start_page: int | None = None
+    segment: "Segment | None" = field(default=None, repr=False)
+    title_after_body: bool = False
+
+
+@dataclass
+class Segment:
+    """Body blocks read as one run of text."""
+
+    blocks: list[Block]
+    index: int  # position of its first block in the page's block list
+
+    @property
+    def first(self) -> int:
+        return self.blocks[0].first
+
+    @property
+    def lead(self) -> str:
+        return "".join(line.text for block in self.blocks[:3] for line in block.lines)[:240]
+
+
+@dataclass
+class PageMeta:
+    date: str = ""  # ISO date printed in the masthead
+    weekday: str = ""
+    lunar: str = ""
+    total_number: int | None = None
+    editor: str = ""
+    staff: dict = field(default_factory=dict)
+    date_line: int = 0
+
+
+# ---------------------------------------------------------------- furniture
+
+def read_masthead(blocks: list[Block], meta: PageMeta, review: Review) -> None:
+    for block in blocks:
+        if block.kind != "masthead":
+            continue
+        for line in block.lines:
+            text = re.sub(r"\s+", "", line.text)
+            date = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+            if date:
+                meta.date = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+                meta.date_line = line.no
+            weekday = re.search(r"星期[一二三四五六日天]", text)
+            if weekday:
+                meta.weekday = weekday.group(0).replace("天", "日")
+            lunar = re.search(r"农历[^总\s]+", line.text)
+            if lunar:
+                meta.lunar = lunar.group(0)
+            total = re.search(r"总第(\d+)期", text)
+            if total:
+                meta.total_number = int(total.group(1))
+            if date or weekday or lunar or total:
+                review.drop(line.no, line.text, "masthead read into issue.yml")
+            else:
+                review.drop(line.no, line.text, "masthead text (publisher, edition name) not kept in articles")
+
+
+def read_footer(block: Block, meta: PageMeta, review: Review) -> str:
+    """Editor footers become page metadata; returns any column label printed with them."""
+    text = " ".join(block.texts)
+    label = ""
+    head = re.match(r"^([A-Z]{4,})\s+", text)
+    if head:
+        label, text = head.group(1), text[head.end():]
+    for key, value in re.findall(r"(\S+?)\s*[/／:：]\s*(.+?)(?=\s+\S+\s*[/／:：]|$)", text):
+        value = re.sub(r"\s+", "", value)
+        key = key.strip()
+        if key == "编辑":
+            meta.editor = value
+        else:
+            meta.staff[key] = value
+    for line in block.lines:
+        review.drop(line.no, line.text, "page footer read into issue.yml as the page's credits")
+    return label
+
+
+# ---------------------------------------------------------------- bylines
+
+def parse_byline(text: str) -> list[dict]:
+    """`■记者 胡佳英 摄影 王 强` → [{name: 胡佳英, role: 记者}, {name: 王强, role: 摄影}]."""
+    text = text.lstrip("■ ").strip()
+    text = re.sub(r"记\s+者", "记者", re.sub(r"摄\s+影", "摄影", text))
+    authors: list[dict] = []
+    parts = ROLE_RE.split(text)
+    if parts[0].strip():  # a name with no role: a pen name such as ■言成声
+        for name in _names(parts[0]):
+            authors.append({"name": name})
+    for role, names in zip(parts[1::2], parts[2::2]):
+        if role == "本报评论员":
+            authors.append({"name": "本报评论员", "role": "评论员"})
+        for name in _names(names):
+            authors.append({"name": name, "role": role})
+    return authors
+
+
+def _names(text: str) -> list[str]:
+    """Names separated by spaces; single characters are halves of a letter-spaced name."""
+    tokens = text.split()
+    names, pending = [], ""
+    for token in tokens:
+        if len(token) == 1 and not pending:
+            pending = token
+        elif pending:
+            names.append(pending + token)
+            pending = ""
+        else:
+            names.append(token)
+    if pending:
+        names.append(pending)
+    return names
+
+
+# ---------------------------------------------------------------- bodies
+
+def paragraphs(blocks: list[Block], review: Review, per_line: bool = False) -> list[str]:
+    """Rejoin wrapped lines into paragraphs.
+
+    Inside a block, a line that ends a sentence and is shorter than the column
+    is a paragraph end. Between blocks (a blank line: a column or page break),
+    text runs on unless the block before ended a sentence.
+    """
+    lines = [line for block in blocks for line in block.lines]
+    lengths = sorted(len(line.text) for line in lines)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    per_line = per_line or width > 40
+    result: list[list[str]] = []
+    open_paragraph = False
+    for block in blocks:
+        for i, line in enumerate(block.lines):
+            text = line.text
+            if not open_paragraph:
+                result.append([])
+            result[-1].append(text)
+            last_in_block = i == len(block.lines) - 1
+            if ends_sentence(text):
+                open_paragraph = not (last_in_block or per_line or len(text) < width - 1)
+            else:
+                open_paragraph = True
+        if open_paragraph and block is not blocks[-1] and (len(block.lines) == 1 or len(block.texts[-1]) < width * 0.6):
+            # a lone line that stops mid-sentence is where OCR most often dropped a passage
+            review.note(block.last, "lost-text", "a sentence stops at this column break and goes on "
+                                                 f"at line {blocks[blocks.index(block) + 1].first}; check for lost text")
+    return [_clean_paragraph(join_lines(p)) for p in result if "".join(p).strip()]
+
+
+def _clean_paragraph(text: str) -> str:
+    lead = text.startswith(LEAD)
+    text = unwrap_spaces(text[len(LEAD):] if lead else text)
+    return f"{LEAD} {text}" if lead else text
+
+
+# ---------------------------------------------------------------- titles
+
+def title_parts(block: Block) -> tuple[str, str, str]:
+    """(kicker, title, subtitle) from one title block's lines."""
+    lines = [letter_spaced(t) if " " in t and len(t.replace(" ", "")) * 2 - 1 == len(t) else t
+             for t in block.info["lines"]]
+    doubled = block.info["doubled"]
+    if len(lines) == 1:
+        return "", lines[0], ""
+    if any(doubled):
+        first = doubled.index(True)
+        run = first
+        while run + 1 < len(lines) and doubled[run + 1]:
+            run += 1
+        title_lines = lines[first:run + 1]
+        if len(title_lines) > 1 and abs(len(title_lines[0]) - len(title_lines[1])) > 3:
+            title, rest = title_lines[0], title_lines[1:]
+        else:
+            title, rest = " ".join(title_lines), []
+        return " ".join(lines[:first]), title, " ".join(rest + lines[run + 1:])
+    if KICKER_END_RE.search(lines[0]) or (SUBJECT_RE.match(lines[1]) and not SUBJECT_RE.match(lines[0])):
+        return lines[0], lines[1], " ".join(lines[2:])
+    return "", lines[0], " ".join(lines[1:])
+
+
+# ---------------------------------------------------------------- newspaper pages
+
+def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft], PageMeta]:
+    meta = PageMeta()
+    read_masthead(blocks, meta, review)
+    labels: list[tuple[int, str, int]] = []  # (block index, label, line)
+    items: list[Block] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "footer":
+            label = read_footer(block, meta, review)
+            if label:
+                labels.append((index, label, block.first))
+        elif block.kind == "qr":
+            review.drop(block.first, " ".join(block.texts), "QR-code label")
+        elif block.kind == "masthead":
+            pass
+        else:
+            items.append(block)
+    _subtitles_or_fragments(items, review)
+    drafts: list[Draft] = []
+    claimed: set[int] = set()
+    drafts += _ads(items, claimed, review)
+    drafts += _weather(items, claimed)
+    segments = _segments(items, claimed)
+    groups = _title_groups(items, claimed)
+    articles = _pair_titles(items, segments, groups, claimed, review)
+    _attach_orphans(articles, segments, review)
+    _attach_bylines(items, articles, claimed, review)
+    _attach_labels(items, articles, groups, claimed, labels, review)
+    for block in items:
+        if id(block) not in claimed:
+            review.note(block.first, "order", f"block not placed in any article, kept at its place: {block.texts[0][:30]}")
+    for draft in articles:
+        draft.paragraphs = paragraphs(draft.segment.blocks, review) if draft.segment else []
+        _settle_kind(draft, review)
+        if draft.paragraphs and not ends_sentence(draft.paragraphs[-1]):
+            review.note(draft.segment.blocks[-1].last, "lost-text",
+                        f"「{draft.title[:16]}」 ends mid-sentence: text was probably lost in extraction")
+    everything = sorted(articles + drafts, key=lambda d: d.line)
+    lead = next((d for d in everything if _is_lead(items, d)), None)
+    if lead is not None and everything[0] is not lead:
+        everything.remove(lead)
+        everything.insert(0, lead)
+        review.note(lead.title_line, "order", f"「{lead.title[:16]}」 has the page's doubled (bold) headline: put first")
+    return everything, meta
+
+
+def _subtitles_or_fragments(items: list[Block], review: Review) -> None:
+    """On OCR pages, an unmarked short line right after a title is its subtitle, unless
+    it repeats the title (then it is a torn-off piece of the body)."""
+    for i, block in enumerate(items):
+        if block.kind != "short":
+            continue
+        prev = items[i - 1] if i else None
+        text = block.info["lines"][0]
+        if prev is not None and prev.kind == "title" and overlap(text, " ".join(prev.info["lines"])) < 0.5 \
+                and i + 1 < len(items) and items[i + 1].kind in ("byline", "body"):
+            prev.info["lines"] = prev.info["lines"] + block.info["lines"]
+            prev.info["doubled"] = prev.info["doubled"] + block.info["doubled"]
+            block.kind = "merged"
+            review.note(block.first, "title", f"unmarked line read as the subtitle of 「{prev.info['lines'][0][:16]}」")
+        else:
+            block.kind = "body"
+    items[:] = [b for b in items if b.kind != "merged"]
+
+
+def _ads(items: list[Block], claimed: set[int], review: Review) -> list[Draft]:
+    drafts = []
+    i = 0
+    while i < len(items):
+        block = items[i]
+        if block.kind != "ad" or id(block) in claimed:
+            i += 1
+            continue
+        start = i
+        # an ad's name and slogan are the short unplaced lines printed just above its details
+        while start > 0 and items[start - 1].kind in ("title", "body") and len("".join(items[start - 1].texts)) <= 40 \
+                and (items[start - 1].kind == "title" or (start >= 2 and items[start - 2].kind == "title")):
+            start -= 1
+            if items[start].kind == "title":
+                break
+        end = i
+        while end + 1 < len(items) and items[end + 1].kind == "ad":
+            end += 1
+        members = items[start:end + 1]
+        for member in members:
+            claimed.add(id(member))
+        draft = Draft(kind="ad", line=members[0].first, title_line=members[0].first)
+        lines = [line.text for member in members for line in member.lines]
+        marked = next((k for k, t in enumerate(lines) if PUBLIC_AD_RE.search(t)), None)
+        if marked is not None:
+            marker = PUBLIC_AD_RE.search(lines[marked])
+            draft.column = "公益广告"
+            review.drop(members[0].first, marker.group(0), "公益广告 mark, kept as the item's 栏目")
+            name = lines[marked][: marker.start()].strip()
+            rest = lines[marked][marker.end():].strip()
+            body_lines = lines[:marked] + ([rest] if rest else []) + lines[marked + 1:]
+            draft.title = name or "公益广告"
+            if not body_lines and items[-1].kind in ("short", "body", "title") and id(items[-1]) not in claimed \
+                    and not ends_sentence(items[-1].texts[-1]) and len(items[-1].texts) == 1:
+                # a slogan printed on its own at the page's foot
+                claimed.add(id(items[-1]))
+                body_lines = items[-1].texts
+                review.note(items[-1].first, "furniture", "slogan at the foot of the page read as the 公益广告's text")
+        else:
+            draft.title, body_lines = lines[0], lines[1:]
+        draft.paragraphs = [unwrap_spaces(letter_spaced(t)) for t in body_lines]
+        review.note(draft.line, "furniture", f"advertisement kept as its own item: {draft.title[:30]}")
+        drafts.append(draft)
+        i = end + 1
+    return drafts
+
+
+def _weather(items: list[Block], claimed: set[int]) -> list[Draft]:
+    weather = [b for b in items if b.kind == "weather" and id(b) not in claimed]
+    if not weather:
+        return []
+    for block in weather:
+        claimed.add(id(block))
+    return [Draft(title="天气预报", kind="weather", line=weather[0].first, title_line=weather[0].first,
+                  paragraphs=[join_lines([t for b in weather for t in b.texts])])]
+
+
+def _segments(items: list[Block], claimed: set[int]) -> list[Segment]:
+    segments: list[Segment] = []
+    previous = ""
+    for index, block in enumerate(items):
+        if id(block) in claimed:
+            continue  # an ad or weather box printed inside an article does not end it
+        if block.kind == "body":
+            nxt = items[index + 1] if index + 1 < len(items) else None
+            caption = nxt is not None and nxt.kind == "byline" and len(" ".join(block.texts)) <= PHOTO_CAPTION_MAX \
+                and all(a.get("role") == "摄影" for t in nxt.texts for a in parse_byline(t))
+            starts = block.texts[0].startswith(LEAD) or previous != "body" or not segments or caption
+            if starts:
+                segments.append(Segment([block], index))
+            else:
+                segments[-1].blocks.append(block)
+            previous = "body"
+        elif block.kind in ("title", "byline", "column"):
+            previous = block.kind
+    for segment in segments:
+        for block in segment.blocks:
+            claimed.add(id(block))
+    return segments
+
+
+def _title_groups(items: list[Block], claimed: set[int]) -> list[list[int]]:
+    """Runs of adjacent title blocks, as indexes into items."""
+    groups: list[list[int]] = []
+    for index, block in enumerate(items):
+        if block.kind != "title" or id(block) in claimed:
+            continue
+        if groups and groups[-1][-1] == index - 1:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _neighbour(items: list[Block], index: int, step: int, skip=("byline",)) -> int | None:
+    index += step
+    while 0 <= index < len(items) and items[index].kind in skip:
+        index += step
+    return index if 0 <= index < len(items) else None
+
+
+def _main_block(items: list[Block], group: list[int]) -> int:
+    """The block of a title group that holds the title itself (the rest are kicker or labels)."""
+    doubled = [i for i in group if any(items[i].info["doubled"])]
+    if doubled:
+        return doubled[0]
+    marked = [i for i in group if items[i].heading]
+    if marked:
+        return min(marked, key=lambda i: (items[i].heading, i))
+    for n, i in enumerate(group[:-1]):
+        if KICKER_END_RE.search(items[i].info["lines"][-1]):
+            return group[n + 1]
+    return group[0]
+
+
+def _pair_titles(items, segments, groups, claimed, review) -> list[Draft]:
+    by_start = {s.index: s for s in segments}
+    by_block = {id(b): s for s in segments for b in s.blocks}
+    candidates = []
+    for g, group in enumerate(groups):
+        before = _neighbour(items, group[-1], +1)
+        after = _neighbour(items, group[0], -1, skip=("byline", "column"))
+        for segment in segments:
+            score = max(overlap(" ".join(items[i].info["lines"]), segment.lead) for i in group)
+            if before is not None and before == segment.index:
+                score += NEAR_BONUS
+            if after is not None and by_block.get(id(items[after])) is segment:
+                score += NEAR_BONUS
+            candidates.append((score, g, segment.index))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    # Last resort, after every pairing by wording: a title right above a body that found no
+    # title is that body's title, whatever its words.
+    for g, group in enumerate(groups):
+        before = _neighbour(items, group[-1], +1)
+        if before is not None and before in by_start:
+            candidates.append((0.0, g, before))
+    used_groups, used_segments = set(), set()
+    drafts = []
+    for score, g, seg_index in candidates:
+        if g in used_groups or seg_index in used_segments or (score < MATCH_THRESHOLD and score != 0.0):
+            continue
+        used_groups.add(g)
+        used_segments.add(seg_index)
+        segment, group = by_start[seg_index], groups[g]
+        index = _main_block(items, group)
+        block = items[index]
+        kicker, title, subtitle = title_parts(block)
+        claimed.add(id(block))
+        position = group.index(index)
+        if position > 0:
+            above = items[group[position - 1]]
+            if not block.heading or not above.heading or above.heading - block.heading <= 1:
+                claimed.add(id(above))
+                kicker = " ".join(filter(None, [" ".join(above.info["lines"]), kicker]))
+                review.note(above.first, "title", f"read as the kicker (引题) of 「{title[:16]}」")
+        draft = Draft(title=title, kicker=kicker, subtitle=subtitle, line=segment.first, title_line=block.first,
+                      segment=segment, title_after_body=block.first > segment.first)
+        if draft.title_after_body:
+            review.note(block.first, "order",
+                        f"title 「{title[:16]}」 printed after its body (line {segment.first}); paired by wording")
+        elif _neighbour(items, group[-1], +1) != seg_index:
+            review.note(block.first, "order", f"title 「{title[:16]}」 paired with the body at line {segment.first} by wording")
+        if len(block.info["lines"]) > 1 and not any(block.info["doubled"]):
+            review.note(block.first, "title", f"title lines split as kicker 「{kicker[:10]}」 / title / subtitle 「{subtitle[:10]}」; check")
+        if title.startswith(("-", "—")) and len(title) > 1:
+            review.note(block.first, "title", f"title starts with 「{title[0]}」: an OCR misreading of 一?")
+        drafts.append(draft)
+    for segment in segments:
+        if segment.index not in used_segments:
+            drafts.append(Draft(line=segment.first, title_line=segment.first, segment=segment))
+    drafts.sort(key=lambda d: d.line)
+    return drafts
+
+
+def _attach_orphans(drafts: list[Draft], segments, review) -> None:
+    """Bodies left without a title: a 本报讯 lead torn from its article, a photo caption, or unknown."""
+    for draft in list(drafts):
+        if draft.title:
+            continue
+        text = draft.segment.lead
+        before = [d for d in drafts if d.line < draft.line and d.title and d.segment]
+        host = before[-1] if before else None
+        if text.startswith(LEAD) and host and not host.segment.lead.startswith(LEAD):
+            host.segment.blocks = _weave(draft.segment.blocks, host.segment.blocks, review)
+            drafts.remove(draft)
+            review.note(draft.line, "order", f"本报讯 lead moved to the start of 「{host.title[:16]}」, whose body "
+                                              f"began mid-sentence at line {host.line}; check the order")
+            continue
+        caption = " ".join(t for b in draft.segment.blocks for t in b.texts)
+        if len(caption) <= PHOTO_CAPTION_MAX and not text.startswith(LEAD):
+            first = re.split(r"[，,。]", unwrap_spaces(caption))[0]
+            draft.title = first if len(first) <= 16 else first[:16]
+            draft.kind = "photo"
+            review.note(draft.line, "title", f"photo caption with no title; title taken from its first words: {draft.title}")
+        else:
+            draft.title = "（标题待补）"
+            review.note(draft.line, "title", "body with no title found; give it one")
+
+
+def _weave(lead: list[Block], host: list[Block], review: Review) -> list[Block]:
+    """Put a torn-off lead back in front of its article.
+
+    Extraction cut the article into pieces that each stop or start mid-sentence.
+    The lead goes first; where it stops mid-sentence the host's first piece
+    continues it; the lead's other pieces that start mid-sentence fill, in order,
+    the host's paragraphs that stop mid-sentence.
+    """
+    lead, host = list(lead), list(host)
+    result = [lead.pop(0)]
+    if not ends_sentence(result[-1].texts[-1]) and host:
+        result.append(host.pop(0))
+        review.note(result[-1].first, "order", "piece joined to the end of the moved 本报讯 lead")
+        while lead and not ends_sentence(result[-1].texts[-1]):
+            result.append(lead.pop(0))
+    for block in host:
+        result.append(block)
+        if lead and not ends_sentence(block.texts[-1]):
+            result.append(lead.pop(0))
+            review.note(result[-1].first, "order", f"torn-off piece placed after line {block.last}, "
+                                                   "where a sentence stops; check")
+    if lead:
+        result.extend(lead)
+        review.note(lead[0].first, "order", "torn-off pieces placed at the end of the article; check")
+    return result
+
+
+def _attach_bylines(items, drafts, claimed, review) -> None:
+    of_block = {}
+    for draft in drafts:
+        if draft.segment:
+            for block in draft.segment.blocks:
+                of_block[id(block)] = draft
+    titles = {d.title_line: d for d in drafts}
+    bylines = [i for i, b in enumerate(items) if b.kind == "byline" and id(b) not in claimed]
+    floating = []
+    pending = []
+    for i in bylines:
+        block = items[i]
+        claimed.add(id(block))
+        if i > 0 and items[i - 1].kind == "byline" and block.tight:
+            continue  # second line of the byline above, read together with it
+        j = i + 1
+        while j < len(items) and items[j].kind == "byline" and items[j].tight:
+            j += 1
+        authors = []
+        for part in items[i:j]:
+            for line in part.lines:
+                found = parse_byline(line.text)
+                authors += found
+                unused = Counter(c for c in line.text if not c.isspace() and c != "■") \
+                    - Counter("".join(v for a in found for v in a.values()))
+                if unused:
+                    review.drop(line.no, "".join(c for c in line.text if c in unused),
+                                "byline words without a name" if found else "byline without names")
+        if not authors:
+            continue
+        pending.append((i, j, authors))
+    # 1. a byline printed tight under a title is that title's
+    for entry in list(pending):
+        i, j, authors = entry
+        prev = items[i - 1] if i else None
+        if prev is not None and items[i].tight and prev.first in titles:
+            titles[prev.first].authors = authors
+            pending.remove(entry)
+    # 2. a photo credit belongs to the caption above it
+    for entry in list(pending):
+        i, j, authors = entry
+        prev = of_block.get(id(items[i - 1])) if i else None
+        if all(a.get("role") == "摄影" for a in authors) and prev and not prev.authors \
+                and len(" ".join(prev.segment.blocks[-1].texts)) <= PHOTO_CAPTION_MAX and len(prev.segment.blocks) == 1:
+            prev.authors = authors
+            prev.kind = "photo"
+            pending.remove(entry)
+    # 3. bylines in a run at the top of the page float: placed last
+    for entry in list(pending):
+        i, j, authors = entry
+        if all(b.kind in ("byline", "masthead") for b in items[:i]):
+            floating.append(entry)
+            pending.remove(entry)
+    if floating and len(floating) == 1 and _neighbour(items, floating[0][0], +1) is not None:
+        pending.insert(0, floating.pop())
+    # 4. right after a body and right before the next one: the next one's
+    for entry in list(pending):
+        i, j, authors = entry
+        prev = items[i - 1] if i else None
+        owner = of_block.get(id(items[j])) if j < len(items) else None
+        if prev is not None and prev.kind != "title" and owner and owner.segment.blocks[0] is items[j] \
+                and not owner.authors:
+            owner.authors = authors
+            pending.remove(entry)
+    # 5. in reading order: after a title printed below its body, that article's unless it
+    #    already has a byline; otherwise the next body's
+    for i, j, authors in sorted(pending):
+        prev = items[i - 1] if i else None
+        owner = titles.get(prev.first) if prev is not None else None
+        if owner and owner.title_after_body and not owner.authors:
+            owner.authors = authors
+            review.note(items[i].first, "byline", f"byline after the title 「{owner.title[:16]}」 given to that article; "
+                                                  "it could belong to the body below it")
+            continue
+        owner = None
+        for k in range(j, len(items)):
+            if id(items[k]) in of_block and of_block[id(items[k])].segment.blocks[0] is items[k]:
+                owner = of_block[id(items[k])]
+                break
+            if items[k].first in titles and not titles[items[k].first].title_after_body:
+                owner = titles[items[k].first]
+                break
+        if owner is None or owner.authors:
+            floating.append((i, j, authors))
+            continue
+        owner.authors = authors
+    # floating bylines go to articles still without one, the lead story first
+    if floating:
+        takers = [d for d in drafts if not d.authors and d.kind not in ("photo",) and d.segment]
+        takers.sort(key=lambda d: (not d.segment.lead.startswith(LEAD), d.line))
+        lead = [d for d in takers if _is_lead(items, d)]
+        takers = lead + [d for d in takers if d not in lead]
+        for (i, j, authors), draft in zip(floating, takers):
+            draft.authors = authors
+            review.note(items[i].first, "byline", f"floating byline {'、'.join(a['name'] for a in authors)} "
+                                                  f"attached to 「{draft.title[:16]}」 by guess")
+        for i, j, authors in floating[len(takers):]:
+            review.drop(items[i].first, " ".join(t for b in items[i:j] for t in b.texts),
+                        "floating byline left over, as every article already has one")
+
+
+def _is_lead(items, draft) -> bool:
+    block = next((b for b in items if b.first == draft.title_line and b.kind == "title"), None)
+    return bool(block and any(block.info.get("doubled", [])))
+
+
+def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
+    order = sorted(drafts, key=lambda d: d.line)
+
+    def owner_before(line: int) -> Draft | None:
+        found = None
+        for draft in order:
+            if min(draft.line, draft.title_line) < line:
+                found = draft
+        return found
+
+    marked_titles = {d.title_line: b.heading for b in items for d in drafts if b.first == d.title_line and b.heading}
+    for index, block in enumerate(items):
+        if block.kind not in ("title", "column") or id(block) in claimed:
+            continue
+        claimed.add(id(block))
+        text = letter_spaced(" ".join(block.info.get("lines", block.texts))) if block.kind == "title" \
+            else block.texts[0]
+        if block.kind == "column":
+            for line in block.lines[1:]:
+                review.drop(line.no, line.text, "note printed under a column label")
+        nxt = _neighbour(items, index, +1, skip=())
+        following = next((d for d in drafts if nxt is not None and d.title_line == items[nxt].first), None)
+        if block.heading and following and marked_titles.get(following.title_line, 0) < block.heading:
+            owner = following
+        else:
+            owner = owner_before(block.first)
+        if owner is None:
+            review.drop(block.first, text, "heading with no article")
+        elif owner.column:
+            review.drop(block.first, text, f"page banner or second label near 「{owner.title[:16]}」")
+        else:
+            owner.column = text
+            review.note(block.first, "column", f"label 「{text}」 read as the 栏目 of 「{owner.title[:16]}」")
+    for index, label, line in labels:
+        owner = owner_before(line)
+        if owner and not owner.column:
+            owner.column = label
+            review.note(line, "column", f"label 「{label}」 read as the 栏目 of 「{owner.title[:16]}」; "
+                                        "write it in Chinese if it is a pinyin label")
+
+
+def _settle_kind(draft: Draft, review: Review) -> None:
+    if draft.kind in ("ad", "weather"):
+        return
+    roles = {a.get("role") for a in draft.authors}
+    lead = draft.paragraphs[0] if draft.paragraphs else ""
+    if roles == {"摄影"} or (not draft.authors and not lead.startswith(LEAD)
+                            and len("".join(draft.paragraphs)) <= PHOTO_CAPTION_MAX and len(draft.paragraphs) == 1):
+        draft.kind = "photo"
+    elif "评论员" in roles or (draft.authors and roles == {None}):
+        draft.kind = "commentary"
+
+
+# ---------------------------------------------------------------- periodicals
+
+ORG_RE = re.compile(r"(中心组|党委|党组|党工委|委员会|工委)$")
+HEADING1_RE = re.compile(r"^[一二三四五六七八九十]+、")
+HEADING2_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+DATE_LINE_RE = re.compile(r"^（\d{4}年\d{1,2}月\d{1,2}日）$")
+
+
+@dataclass
+class TocEntry:
+    org: str
+    title: str
+    page: int | None
+    line: int
+
+
+def read_toc(lines, review: Review) -> tuple[list[TocEntry], int]:
+    """The 目录: entries of organisation, title and page; returns them and the index after it."""
+    start = next((i for i, l in enumerate(lines) if re.sub(r"\s", "", l.text) == "目录"), None)
+    if start is None:
+        return [], 0
+    for line in lines[:start]:
+        if line.text:
+            review.drop(line.no, line.text, "text before the 目录")
+    review.drop(lines[start].no, lines[start].text, "目录 heading")
+    entries: list[TocEntry] = []
+    pending_org, pending_title, pending_line = "", "", 0
+    i = start + 1
+    while i < len(lines):
+        line = lines[i]
+        text = line.text
+        if not text:
+            i += 1
+            continue
+        if _article_start(lines, i, set()):
+            break
+        review.drop(line.no, text, "目录 entry, read into the articles' start pages")
+        text = re.sub(r"^\d+[．.、]\s*", "", text)
+        page = re.search(r"\t+\s*(\d+)\s*$", text)
+        body = text[: page.start()] if page else text
+        org, sep, rest = body.partition("：")
+        if sep and ORG_RE.search(org.strip()):
+            if pending_org:
+                entries.append(TocEntry(pending_org, pending_title.strip(), None, pending_line))
+            pending_org, pending_title, pending_line = org.strip(), rest.strip(), line.no
+        else:
+            pending_title = (pending_title + " " + body.strip()).strip()
+        if page:
+            entries.append(TocEntry(pending_org, pending_title.strip(), int(page.group(1)), pending_line))
+            pending_org, pending_title = "", ""
+        i += 1
+    if pending_org:
+        entries.append(TocEntry(pending_org, pending_title, None, pending_line))
+    return entries, i
+
+
+def _article_start(lines, i: int, orgs: set[str]) -> bool:
+    """A title line directly followed by an author-organisation line."""
+    text = lines[i].text
+    if not text or ends_sentence(text) or len(text) > 60 or "\t" in text or text.endswith("："):
+        return False
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    return bool(nxt) and len(nxt) <= 40 and (nxt in orgs or bool(ORG_RE.search(nxt))) and "：" not in nxt
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def assemble_periodical(lines, review: Review) -> list[Draft]:
+    toc, i = read_toc(lines, review)
+    orgs = {e.org for e in toc}
+    starts = [k for k in range(i, len(lines)) if _article_start(lines, k, orgs)]
+    if i < (starts[0] if starts else len(lines)):
+        for line in lines[i:starts[0] if starts else len(lines)]:
+            if line.text:
+                review.drop(line.no, line.text, "text before the first article")
+    drafts: list[Draft] = []
+    for n, k in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        title = unwrap_title(lines[k].text)
+        org = lines[k + 1].text.strip()
+        body = lines[k + 2:end]
+        draft = Draft(title=title, authors=[{"org": org}], kind="journal_article", line=k + 3,
+                      title_line=lines[k].no)
+        entry = _toc_entry(toc, title, org)
+        if entry is None:
+            review.note(lines[k].no, "toc", f"「{title[:16]}」 is not in the 目录; no start page")
+        else:
+            draft.start_page = entry.page
+            if entry.page is None:
+                review.note(lines[k].no, "toc", f"the 目录 prints no page for 「{title[:16]}」")
+        draft.paragraphs = journal_paragraphs(body, review)
+        drafts.append(draft)
+    for entry in toc:
+        if not any(_toc_entry([entry], d.title, d.authors[0]["org"]) for d in drafts):
+            review.note(entry.line, "toc", f"目录 entry 「{entry.title[:16] or entry.org}」 has no article in the text")
+    return drafts
+
+
+def unwrap_title(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", text.strip())
+
+
+def _toc_entry(toc: list[TocEntry], title: str, org: str) -> TocEntry | None:
+    key = _squash(title)
+    for entry in toc:
+        other = _squash(entry.title)
+        if other and (other == key or (len(other) >= 8 and (key.startswith(other) or other.startswith(key)))):
+            return entry
+    for entry in toc:
+        if entry.org == org and not entry.title:
+            return entry
+    return None
+
+
+def journal_paragraphs(lines, review: Review) -> list[str]:
+    """One paragraph per line; a line that stops mid-sentence continues after the blank lines of a page break."""
+    result: list[str] = []
+    open_paragraph = False
+    blank_since = False
+    for line in lines:
+        text = line.text
+        if not text:
+            blank_since = True
+            continue
+        if HEADING1_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
+            result.append("## " + text)
+            open_paragraph = False
+        elif HEADING2_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
+            result.append("### " + text)
+            open_paragraph = False
+        elif open_paragraph and result:
+            if blank_since:
+                review.note(line.no, "lost-text", "a paragraph runs on across a page break here; check that nothing is lost")
+            result[-1] = join_lines([result[-1], text])
+        else:
+            result.append(text)
+        open_paragraph = not result[-1].startswith("#") and not ends_sentence(result[-1]) \
+            and not DATE_LINE_RE.match(result[-1]) and not result[-1].startswith("关键词")
+        blank_since = False
+    return [unwrap_spaces_keep_latin(p) for p in result]
+
+
+def unwrap_spaces_keep_latin(text: str) -> str:
+    if text.startswith("#"):
+        marks, _, rest = text.partition(" ")
+        return f"{marks} {unwrap_spaces(rest)}"
+    return unwrap_spaces(text)
+
+
+__all__ = ["Draft", "PageMeta", "assemble_newspaper", "assemble_periodical", "bigrams", "parse_byline",
+           "paragraphs", "title_parts", "undouble"]

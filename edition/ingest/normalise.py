@@ -1,0 +1,79 @@
+"""Step 1: raw text → numbered lines, with extraction markers taken out.
+
+Line numbers always refer to the raw file, so every note in the review report
+points at a line the editor can open.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ContentError, Problems
+from .review import Review
+
+PAYWALL_RE = re.compile(r"##paid(?:begin|end)##")
+HEADING_RE = re.compile(r"^(#{1,6})\s*(.*)$")
+QR_RE = re.compile(r"\s*(扫一扫\s*看视频)\s*$")
+CREDIT_RE = re.compile(r"^(.*?[。！？”])\s*(■\s*摄影.*)$")  # a caption with its photo credit on the same line
+# Zero-width and bidi-control characters carry nothing a reader sees; OCR leaves them behind.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the raw file
+    text: str
+    heading: int = 0  # how many OCR `#` marks the line had
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def read_raw(path: Path) -> str:
+    """The file as text; bad encodings are a `path:line` error, never guessed."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems = Problems()
+        problems.error(path, line, f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8 first")
+        raise ContentError(problems.items) from None
+    if "\x00" in text:
+        problems = Problems()
+        problems.error(path, text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte; is this a binary file?")
+        raise ContentError(problems.items)
+    return text
+
+
+def normalise(text: str, review: Review) -> list[Line]:
+    lines: list[Line] = []
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        value = unicodedata.normalize("NFC", raw).replace("\u3000", " ").replace("\xa0", " ")
+        for marker in PAYWALL_RE.findall(value):
+            review.drop(no, marker, "paywall marker")
+        value = PAYWALL_RE.sub("", value)
+        invisible = INVISIBLE_RE.findall(value)
+        if invisible:
+            review.drop(no, " ".join(f"U+{ord(c):04X}" for c in invisible), "invisible control characters")
+            value = INVISIBLE_RE.sub("", value)
+        value = value.strip()
+        heading = 0
+        match = HEADING_RE.match(value)
+        if match:
+            heading, value = len(match.group(1)), match.group(2).strip()
+        extra = []
+        qr = QR_RE.search(value)
+        if qr and qr.start() > 0:
+            extra.append(Line(no, re.sub(r"\s+", " ", qr.group(1))))
+            value = value[: qr.start()]
+        credit = CREDIT_RE.match(value)
+        if credit:
+            value = credit.group(1)
+            extra.insert(0, Line(no, credit.group(2)))
+        lines.append(Line(no, value, heading))
+        lines.extend(extra)
+    return lines
