@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|check] [options]``.
+"""Command line: ``python build.py [build|check|import] [options]``.
 
 Exit codes: 0 ok, 1 content errors, 2 usage.
 """
@@ -6,10 +6,13 @@ Exit codes: 0 ok, 1 content errors, 2 usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
 from pathlib import Path
+
+import yaml
 
 from .errors import ContentError
 from .model import Site, load_site
@@ -29,8 +32,10 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check"],
-                        help="build (default): content → site; check: validate content only")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import"],
+                        help="build (default): content → site; check: validate content only; "
+                             "import RAW.txt: raw page text → draft articles")
+    parser.add_argument("raw", nargs="?", type=Path, help="import: the raw text of one page (or one periodical issue)")
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     parser.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
@@ -42,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="worker processes for the search index (default: one per core)")
     parser.add_argument("--site", action="store_true",
                         help="with check: check the built output (--out) for broken links and orphans")
+    imp = parser.add_argument_group("import")
+    imp.add_argument("--publication", metavar="SLUG", help="publication folder under --content")
+    imp.add_argument("--date", metavar="YYYY-MM-DD", help="issue date, when the page does not print one")
+    imp.add_argument("--page", type=_positive, default=1, metavar="N", help="page (版面) number (default 1)")
+    imp.add_argument("--page-name", default="", metavar="NAME", help="版名 (default 要闻 for page 1, else 第N版)")
+    imp.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
     loud = parser.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     loud.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
@@ -113,13 +124,65 @@ def check(args) -> int:
         return 1 if problems else 0
     site = _load(args)
     if not args.quiet:
+        drafts = sum(a.draft for a in site.articles)
         print(f"content ok: {len(site.issues)} issues, {len(site.articles)} articles, "
-              f"{len(site.warnings)} warnings")
+              f"{drafts} drafts, {len(site.warnings)} warnings")
+    return 0
+
+
+def import_raw(args) -> int:
+    """Raw page text → draft articles, an issue.yml entry and a review report."""
+    from .ingest import import_text
+    from .ingest.normalise import read_raw
+    from .ingest.write import ImportRefused, Target, write_import
+
+    def usage(message: str) -> int:
+        print(f"build.py import: error: {message}", file=sys.stderr)
+        return 2
+
+    if args.raw is None or not args.raw.is_file():
+        return usage(f"raw text file {args.raw} not found" if args.raw else "give the raw text file: import RAW.txt")
+    if not args.publication:
+        return usage("--publication SLUG is required")
+    pub_file = args.content / args.publication / "publication.yml"
+    if not pub_file.is_file():
+        return usage(f"{pub_file} not found; create the publication first (see {args.content}/README.md)")
+    meta = yaml.safe_load(pub_file.read_text(encoding="utf-8")) or {}
+    kind = meta.get("kind", "newspaper") if isinstance(meta, dict) else "newspaper"
+    result = import_text(read_raw(args.raw), periodical=kind == "periodical")
+    given = None
+    if args.date:
+        try:
+            given = dt.date.fromisoformat(args.date)
+        except ValueError:
+            return usage(f"--date {args.date} is not a date like 2022-06-28")
+    printed = dt.date.fromisoformat(result.meta.date) if result.meta.date else None
+    if printed and given and printed != given:
+        return usage(f"--date {given} contradicts the date printed on line {result.meta.date_line}: {printed}")
+    if not (printed or given):
+        return usage(f"{args.raw} prints no date; pass --date YYYY-MM-DD")
+    target = Target(args.content, args.publication, kind == "periodical", printed or given,
+                    date_given=printed is None, page=args.page,
+                    page_name=args.page_name or ("要闻" if args.page == 1 else f"第{args.page}版"), force=args.force)
+    try:
+        written = write_import(args.raw, target, result.drafts, result.meta, result.review)
+    except ImportRefused as exc:
+        print(f"build.py import: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    if not args.quiet:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(result.review.counts().items()))
+        print(f"imported {len(result.drafts)} draft items from {args.raw}; to check: {counts or 'nothing'}")
+        print(f"review {written[-2]}, fix the drafts, remove `draft: true`, then run `python build.py check`")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "import" and args.raw is not None:
+        print(f"build.py: error: unexpected argument {args.raw}", file=sys.stderr)
+        return 2
     if args.command == "build" and not LUNR_JS.is_file():
         print(f"build.py: error: {LUNR_JS} not found; install the pinned search assets with `npm ci`",
               file=sys.stderr)
@@ -132,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
     try:
-        return {"build": build, "check": check}[args.command](args)
+        return {"build": build, "check": check, "import": import_raw}[args.command](args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
