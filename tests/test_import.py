@@ -1,0 +1,585 @@
+"""The importer: each artifact of the seed pages on a small cut, then whole seeds and the CLI."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from edition.cli import main
+from edition.ingest import import_text
+from edition.ingest.assemble import parse_byline, paragraphs, title_parts
+from edition.ingest.blocks import find_blocks
+from edition.ingest.classify import classify
+from edition.ingest.normalise import normalise
+from edition.ingest.pipeline import unaccounted
+from edition.ingest.review import Review
+from edition.ingest.text import join_lines, undouble, unwrap_spaces
+
+from import_accuracy import FIELDS, SAMPLES, SEEDS, score
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cut(text: str) -> str:
+    return textwrap.dedent(text).strip("\n") + "\n"
+
+
+def blocks_of(text: str):
+    review = Review()
+    blocks = find_blocks(normalise(cut(text), review))
+    classify(blocks, review)
+    return blocks, review
+
+
+def page(text: str):
+    result = import_text(cut(text))
+    assert not unaccounted(cut(text), result), "the importer lost text"
+    return result
+
+
+def notes(result, topic: str) -> list[str]:
+    return [str(n) for n in result.review.notes if n.topic == topic]
+
+
+# ---------------------------------------------------------------- text layout
+
+def test_wrapped_lines_rejoin_without_spaces_in_chinese_but_keep_them_between_latin_words():
+    blocks, review = blocks_of("""
+        本报讯 昨天上午,市委书记 仲旭东深入居民小区、农贸市场等
+        地,实地督查全国文明城市巩固工
+        作。Made in
+        China 展区同时开放。
+        """)
+    assert paragraphs(blocks, review) == [
+        "本报讯 昨天上午,市委书记仲旭东深入居民小区、农贸市场等地,实地督查全国文明城市巩固工作。Made in China 展区同时开放。"]
+    assert join_lines(["open the", "door"]) == "open the door"
+
+
+def test_paragraph_breaks_short_line_ending_a_sentence_and_blank_line_after_a_sentence():
+    blocks, review = blocks_of("""
+        会议认为，党的二十大是在全
+        党全国各族人民迈上全面建设
+        的一次历史性盛会。
+        会议要求，要强化政治担当，以
+        更高站位坚持党的领导。行动
+
+        上要更深一步，更好地将党的科学
+        理论转化为推进新时代人大工作。
+
+        会议强调，要迅速行动。
+        """)
+    assert paragraphs(blocks, review) == [
+        "会议认为，党的二十大是在全党全国各族人民迈上全面建设的一次历史性盛会。",
+        "会议要求，要强化政治担当，以更高站位坚持党的领导。行动上要更深一步，更好地将党的科学理论转化为推进新时代人大工作。",
+        "会议强调，要迅速行动。"]
+
+
+def test_a_full_width_line_ending_in_a_full_stop_does_not_end_the_paragraph():
+    blocks, review = blocks_of("""
+        本报讯 10月 27日下午，市人
+        大常委会召开党组（扩大）会议，专
+        题传达学习贯彻党的二十大精神。
+        市人大常委会党组书记、主任吴金
+        华，副主任钱勇彪、金玉珍等参加。
+        """)
+    assert len(paragraphs(blocks, review)) == 1
+
+
+def test_stray_wrap_spaces_go_but_latin_spaces_stay():
+    assert unwrap_spaces("本报讯 10 月 29 日，我市召") == "本报讯10月29日，我市召"
+    assert unwrap_spaces("就 2025年市委工作") == "就2025年市委工作"
+    assert unwrap_spaces("the JFE plant") == "the JFE plant"
+    assert parse_byline("■摄影 王 强 倪 颖") == [{"name": "王强", "role": "摄影"}, {"name": "倪颖", "role": "摄影"}]
+
+
+def test_lead_keeps_its_one_space_after_wrap_spaces_are_removed():
+    result = page("""
+        市人大召开党组会议
+
+        本报讯 10月 27日下午，市人大常委会召开党组（扩大）会议。
+        """)
+    assert result.drafts[0].paragraphs == ["本报讯 10月27日下午，市人大常委会召开党组（扩大）会议。"]
+
+
+def test_one_paragraph_per_line_text_keeps_each_line_a_paragraph_and_joins_broken_ones():
+    result = page("""
+        市委常委会召开会议 传达学习习近平关于依规治党论述摘编等
+
+        ■记者 胡佳英
+
+        本报讯 昨天下午，市委书记仲旭东主持召开市委常委会会议，传达学习《习近平关于依规治党论述摘编》。市领导周军波、吴金华等出席。
+        会议指出，要增强学习实效，交出依规治党新答卷，结合学习贯彻党的二十大精神，多措并举开展学习宣传贯彻活动。
+
+        在传达学习《关于规范党员
+
+        干部网络行为的意见》时，会议强调，要讲政治，广大党员干部要把严守政治纪律和政治规矩挺在前面。
+        """)
+    body = result.drafts[0].paragraphs
+    assert len(body) == 3
+    assert body[2].startswith("在传达学习《关于规范党员干部网络行为的意见》时")
+
+
+def test_ocr_heading_marks_are_removed_and_a_mark_on_body_text_does_not_make_a_title():
+    result = page("""
+        ## 市十六届政府 第五次常务会议召开
+
+        波主持召开市十六届政府第五次常
+
+        在学习《职业教育法》时，周军波强调，要认真学习领会。
+
+        # 本报讯 昨天上午,市长周军
+
+        务会议。常务副市长胡泓恬出席会议。
+        """)
+    assert len(result.drafts) == 1
+    draft = result.drafts[0]
+    assert draft.title == "市十六届政府 第五次常务会议召开"
+    assert draft.paragraphs[0] == "本报讯 昨天上午,市长周军波主持召开市十六届政府第五次常务会议。常务副市长胡泓恬出席会议。"
+    assert draft.paragraphs[1].startswith("在学习《职业教育法》时")
+    assert any("本报讯 lead moved" in n for n in notes(result, "order"))
+
+
+# ---------------------------------------------------------------- titles
+
+def test_doubled_bold_titles_are_undoubled_and_the_copy_is_reported():
+    assert undouble("以学习贯彻党的二十大精神为指引以学习贯彻党的二十大精神为指引") == ("以学习贯彻党的二十大精神为指引", True)
+    assert undouble("勇于创新勇于创新 全面突破全面突破") == ("勇于创新 全面突破", True)
+    assert undouble("讲文明 树新风") == ("讲文明 树新风", False)
+    result = page("""
+        仲旭东在全市“决胜四季度勇夺六连优”动员部署会上强调
+
+        以学习贯彻党的二十大精神为指引以学习贯彻党的二十大精神为指引
+        凝聚起平湖勇夺六连优的强大动力凝聚起平湖勇夺六连优的强大动力
+
+        本报讯 10 月 29 日，我市召开“决胜四季度勇夺六连优”动员部署会。仲旭东在会上强调，以学习贯彻党的二十大精神为强大动力。
+        """)
+    draft = result.drafts[0]
+    assert draft.kicker == "仲旭东在全市“决胜四季度勇夺六连优”动员部署会上强调"
+    assert draft.title == "以学习贯彻党的二十大精神为指引 凝聚起平湖勇夺六连优的强大动力"
+    assert len([n for n in notes(result, "removed") if "doubled" in n]) == 2
+
+
+def test_kicker_title_subtitle_from_ocr_levels_doubling_dashes_and_the_line_that_names_who_acted():
+    result = page("""
+        ### 一"网"聚合力 幸福"融"万象
+
+        ## 平湖以党建引领推进融合型大社区大单元基层治理
+
+        本报讯 "我在这里工作生活了21年。"融合型大社区大单元基层治理在平湖推进。
+        """)
+    assert (result.drafts[0].kicker, result.drafts[0].title) == ('一"网"聚合力 幸福"融"万象', "平湖以党建引领推进融合型大社区大单元基层治理")
+    blocks, _ = blocks_of("""
+        勇于创新勇于创新 全面突破全面突破 六干争先六干争先
+        加快打造共同富裕和中国式现代化示范引领的璀璨明珠加快打造共同富裕和中国式现代化示范引领的璀璨明珠
+        """)
+    assert title_parts(blocks[0]) == ("", "勇于创新 全面突破 六干争先", "加快打造共同富裕和中国式现代化示范引领的璀璨明珠")
+    blocks, _ = blocks_of("""
+        厚植创新基因
+        —— 一论深入贯彻落实全市三级干部大会精神
+        """)
+    assert title_parts(blocks[0]) == ("", "厚植创新基因", "—— 一论深入贯彻落实全市三级干部大会精神")
+    blocks, _ = blocks_of("""
+        推动党的二十大精神入脑入心走深走实
+        我市掀起学习贯彻党的二十大精神热潮
+        """)
+    assert title_parts(blocks[0]) == ("推动党的二十大精神入脑入心走深走实", "我市掀起学习贯彻党的二十大精神热潮", "")
+
+
+SEED_000_CUT = """
+     ■记者 胡佳英
+
+    ■记者 李雨婷
+
+    本报讯 10月 27日下午，市人
+    大常委会召开党组（扩大）会议，专
+    题传达学习贯彻党的二十大精神。
+
+    市人大常委会召开党组（扩大）会议
+    专题传达学习贯彻党的二十大精神
+
+    ■记者 金睿敏
+
+    本报讯 10月 27日下午，市政
+    协召开党组（扩大）会议，专题传达
+    学习贯彻党的二十大精神。
+
+    市政协召开党组（扩大）会议
+    专题传达学习贯彻党的二十大精神
+
+    本报讯 匠心筑梦，文明有
+    礼。10月 28日上午，嘉兴市道德讲
+    堂总堂暨平湖好人榜发布仪式在我
+    市举行。
+
+    平湖好人榜发布
+    ■记者 黄雨欣
+    """
+
+
+def test_titles_after_their_bodies_are_paired_by_wording_and_bylines_follow_the_layout():
+    result = page(SEED_000_CUT)
+    got = [(d.title, d.subtitle, [a["name"] for a in d.authors]) for d in result.drafts]
+    assert got == [
+        ("市人大常委会召开党组（扩大）会议", "专题传达学习贯彻党的二十大精神", ["金睿敏"]),
+        ("市政协召开党组（扩大）会议", "专题传达学习贯彻党的二十大精神", ["胡佳英"]),
+        ("平湖好人榜发布", "", ["黄雨欣"]),
+    ]
+    assert result.drafts[2].paragraphs[0].startswith("本报讯 匠心筑梦")
+    assert "人大" in result.drafts[0].paragraphs[0] and "政协" in result.drafts[1].paragraphs[0]
+    assert any("printed after its body" in n for n in notes(result, "order"))
+    floating = notes(result, "byline")
+    assert any("floating byline 胡佳英" in n and n.startswith("line 1:") for n in floating)
+    assert any("floating byline left over" in n for n in notes(result, "removed"))  # 李雨婷: every article has one
+
+
+# ---------------------------------------------------------------- article parts
+
+@pytest.mark.parametrize("line, expected", [
+    ("■记者 胡佳英", [{"name": "胡佳英", "role": "记者"}]),
+    ("■记者 胡佳英 摄影 王 强", [{"name": "胡佳英", "role": "记者"}, {"name": "王强", "role": "摄影"}]),
+    ("■记者 李雨婷 居丹荔 金睿敏", [{"name": n, "role": "记者"} for n in ("李雨婷", "居丹荔", "金睿敏")]),
+    ("通讯员 平季轩", [{"name": "平季轩", "role": "通讯员"}]),
+    ("■摄影 王强 陈明远 徐冰艳", [{"name": n, "role": "摄影"} for n in ("王强", "陈明远", "徐冰艳")]),
+    ("■本报评论员", [{"name": "本报评论员", "role": "评论员"}]),
+    ("■言成声", [{"name": "言成声"}]),
+    ("■记 者 通讯员", []),
+    ("■记者", []),
+])
+def test_bylines(line, expected):
+    assert parse_byline(line) == expected
+
+
+def test_two_line_byline_with_a_correspondent_and_an_empty_byline_reported():
+    result = page("""
+        实施五年行动 更高质量推进 平湖全力打造清廉示范城市
+
+        ■记者 李雨婷
+        通讯员 平季轩
+
+        本报讯 近日，我市发布《关于清廉平湖建设五年行动的实施意见》，全力打造清廉示范城市。
+
+        平湖首个顶尖人才项目签约落户
+
+        ■记 者 通讯员
+
+        本报讯 昨天下午，我市举行中科健齿华东创新中心项目签约仪式。
+        """)
+    assert result.drafts[0].authors == [{"name": "李雨婷", "role": "记者"}, {"name": "平季轩", "role": "通讯员"}]
+    assert result.drafts[1].authors == []
+    assert any("byline without names" in n for n in notes(result, "removed"))
+
+
+def test_photo_items_caption_with_credit_below_or_inline_and_a_caption_without_title():
+    result = page("""
+        市委常委会召开会议
+
+        ■记者 胡佳英
+
+        本报讯 昨天下午，市委常委会召开会议，传达学习有关文件精神。
+
+        初冬的枫叶公园，少了几分喧嚣，多了几分静谧，勾勒出一幅美好的画卷。
+
+        ■摄影 查云其
+
+        近日，在广陈镇泗泾村绒绣馆，青年党员进行羊绒画创作，学习党的二十大精神。 ■摄影 王 强 倪 颖
+
+        绣“江山” 传精神
+        """)
+    news, maple, embroidery = result.drafts
+    assert news.kind == "news" and news.authors == [{"name": "胡佳英", "role": "记者"}]
+    assert (maple.kind, maple.title, maple.authors) == ("photo", "初冬的枫叶公园", [{"name": "查云其", "role": "摄影"}])
+    assert (embroidery.kind, embroidery.title) == ("photo", "绣“江山” 传精神")
+    assert [a["name"] for a in embroidery.authors] == ["王强", "倪颖"]
+    assert any("photo caption with no title" in n for n in notes(result, "title"))
+
+
+def test_column_labels_after_their_article_before_a_marked_title_and_pinyin_in_the_footer():
+    result = page("""
+        对外开放:平湖步履铿锵坚定不移
+
+        ■记者 胡佳英
+
+        【二十大报告原文】推进高水平对外开放。
+
+        二十大精神 点对点
+
+        我市8个社区 将迈入“未来社区”
+
+        ■记者 荣怡婷
+
+        本报讯 日前，浙江省第六批未来社区创建名单公布。
+
+        权威解读
+        本栏目被评为嘉兴市十大精品栏目
+
+        用心呵护“最柔软的群体”
+
+        ■言成声
+
+        相信不少年轻的爸爸妈妈都面临这样的问题：休完产假就要去上班，孩子太小没人照顾。托育服务正在走进社区，走进千家万户，成为年轻父母的依靠。
+
+        DIYIPINGLUN 栏目统筹:黄金凤
+        """)
+    columns = [(d.title[:4], d.column, d.kind) for d in result.drafts]
+    assert columns == [("对外开放", "二十大精神 点对点", "news"), ("我市8个", "权威解读", "news"),
+                       ("用心呵护", "DIYIPINGLUN", "commentary")]
+    assert result.meta.staff == {"栏目统筹": "黄金凤"}
+    marked = page("""
+        #### 学习贯彻省党代会精神
+
+        ## 市人大党组(扩大)会议 传达学习省党代会精神
+
+        本报讯 昨天上午,市人大常委会召开党组(扩大)会议,传达学习省党代会精神。
+        """)
+    assert (marked.drafts[0].column, marked.drafts[0].kicker) == ("学习贯彻省党代会精神", "")
+
+
+# ---------------------------------------------------------------- page furniture and masthead
+
+def test_masthead_footer_ad_qr_and_weather_become_metadata_or_items_of_their_own():
+    result = page("""
+        嘉兴日报社 中共平湖市委 联办
+
+        #### 2022年6月28日◆星期二
+
+        农历壬寅年五月三十 总第4961期
+
+        JIAXING
+
+        ## 平湖以党建引领推进基层治理
+
+        ■记者 李雨婷
+
+        本报讯 钟埭社区是典型的融合型大社区。各镇街道作了表态发言。 扫一扫 看视频
+
+        面对这样一个社区，他们做强党
+
+        讲文明 树新风 公/益/广/告
+
+        编辑/戴 琰 电话/85018195 版式/李春霞 校对/张 真
+
+        建核心，划小治理单元，精准聚焦需求。
+
+        今天到明天晴到少云，西北风内陆6到8级、沿海7到9级。今天白天
+        最高气温3℃，明天早晨最低气温-5℃，有严重冰冻。
+
+        巩固全国文明城市创建成果从从文明有利平湖人
+        """)
+    meta = result.meta
+    assert (meta.date, meta.weekday, meta.lunar, meta.total_number) == ("2022-06-28", "星期二", "农历壬寅年五月三十", 4961)
+    assert meta.editor == "戴琰" and meta.staff == {"电话": "85018195", "版式": "李春霞", "校对": "张真"}
+    news, ad, weather = result.drafts
+    assert news.paragraphs == ["本报讯 钟埭社区是典型的融合型大社区。各镇街道作了表态发言。",
+                               "面对这样一个社区，他们做强党建核心，划小治理单元，精准聚焦需求。"]
+    assert (ad.kind, ad.title, ad.column, ad.paragraphs) == ("ad", "讲文明 树新风", "公益广告", ["巩固全国文明城市创建成果从从文明有利平湖人"])
+    assert weather.kind == "weather" and "严重冰冻" in weather.paragraphs[0]
+    removed = notes(result, "removed")
+    assert any("QR-code label" in n for n in removed) and any("JIAXING" in n for n in removed)
+
+
+def test_an_advertisement_keeps_its_name_and_details_out_of_any_article():
+    result = page("""
+        一声号令起 开年即奔跑
+        平湖“八大突破行动”号角嘹亮
+
+        本报讯 “八大突破行动”的作战令已经发出。全市上下必将以豪迈之势，砥砺前行。
+
+        嘉兴市交通学校（嘉兴交通技工学校）
+
+        诚信、廉教、优质服务是我们永远的追求！
+
+        地址：平湖市当湖街道乍王线大胜段88号（吾悦广场南）
+
+        招生热线：85087171（驾培）、85087980（全日制）
+        """)
+    news, ad = result.drafts
+    assert news.paragraphs[-1].endswith("砥砺前行。")
+    assert ad.title == "嘉兴市交通学校（嘉兴交通技工学校）"
+    assert ad.paragraphs[0] == "诚信、廉教、优质服务是我们永远的追求！"
+    assert ad.paragraphs[-1].startswith("招生热线")
+
+
+# ---------------------------------------------------------------- periodicals
+
+JOURNAL_CUT = """
+
+    目\t录
+
+    1．南浔区委理论学习中心组：
+
+    市委统战部理论学习中心组：
+    关于在数字化大趋势下 做好社情民意工作的思考\t11
+    湘潭市委统战部理论学习中心组：以党的二十大精神为指引 凝心聚力
+    开创湘潭统战工作高质量发展新局面\t50
+
+    唯有实干争先 方能赢得未来
+    南浔区委理论学习中心组
+
+    党的二十大报告高举中国特色社会主义伟大旗帜，科学描绘了宏伟蓝图。
+    ##paidbegin##深刻领会二十大报告的指导意义。报告集中展现了10年来的战略性举措。
+
+    关于在数字化大趋势下 做好社情民意工作的思考
+    市委统战部理论学习中心组
+
+    关键词：数字化改革、社情民意、党外人士
+    一、数字化大趋势下社情民意工作的重要意义和鲜明特色
+    （一）重要意义
+    社情民意工作是党外人士参政议政的重要
+
+    途径，也是统一战线的重要工作。
+    ##paidend##
+    以党的二十大精神为指引 凝心聚力开创湘潭统战工作高质量发展新局面
+    湘潭市委统战部理论学习中心组
+    （2022年12月13日）
+
+    习近平总书记所作的报告登高望远、大气磅礴。
+    """
+
+
+def test_journal_toc_pages_articles_headings_and_paywall_markers():
+    text = cut(JOURNAL_CUT)
+    result = import_text(text, periodical=True)
+    assert not unaccounted(text, result)
+    got = [(d.title, d.authors, d.start_page) for d in result.drafts]
+    assert got == [
+        ("唯有实干争先 方能赢得未来", [{"org": "南浔区委理论学习中心组"}], None),
+        ("关于在数字化大趋势下 做好社情民意工作的思考", [{"org": "市委统战部理论学习中心组"}], 11),
+        ("以党的二十大精神为指引 凝心聚力开创湘潭统战工作高质量发展新局面", [{"org": "湘潭市委统战部理论学习中心组"}], 50),
+    ]
+    assert result.drafts[0].paragraphs[1].startswith("深刻领会")
+    assert result.drafts[1].paragraphs == [
+        "关键词：数字化改革、社情民意、党外人士",
+        "## 一、数字化大趋势下社情民意工作的重要意义和鲜明特色",
+        "### （一）重要意义",
+        "社情民意工作是党外人士参政议政的重要途径，也是统一战线的重要工作。"]
+    assert result.drafts[2].paragraphs[0] == "（2022年12月13日）"
+    assert "##paid" not in "".join(p for d in result.drafts for p in d.paragraphs)
+    assert sum("paywall marker" in n for n in notes(result, "removed")) == 2
+    assert any("目录 prints no page" in n for n in notes(result, "toc"))
+
+
+# ---------------------------------------------------------------- whole seeds
+
+@pytest.mark.parametrize("seed", sorted(SAMPLES))
+def test_each_seed_imports_into_the_articles_of_the_edited_sample(seed):
+    s = score(seed)
+    assert s.found == s.expected == s.matched
+    for name in FIELDS:
+        assert s.right[name] >= s.expected - 1, (name, s.corrections)
+    assert min(s.body_ratio) > 0.8, s.corrections
+
+
+@pytest.mark.parametrize("seed", sorted(SAMPLES))
+def test_importing_a_seed_loses_no_character_it_does_not_report(seed):
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    result = import_text(text, periodical=SAMPLES[seed][1])
+    assert not unaccounted(text, result)
+    assert not [n for n in result.review.notes if "lost these characters" in n.message]
+
+
+# ---------------------------------------------------------------- the command
+
+@pytest.fixture
+def desk(tmp_path):
+    content = tmp_path / "content"
+    for name in ("site.yml", "pinghu-daily/publication.yml", "lilun-journal/publication.yml"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "content" / name, content / name)
+    return content
+
+
+def run(content: Path, *args: str) -> int:
+    return main(["import", *args, "--content", str(content)])
+
+
+def test_import_writes_drafts_issue_metadata_and_a_report_and_lists_every_file(desk, capsys):
+    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily") == 0
+    out = capsys.readouterr().out
+    issue = desk / "pinghu-daily" / "2022-06-28"
+    written = sorted(p for p in issue.rglob("*") if p.is_file())
+    assert len(written) == 11  # 9 articles, issue.yml, the report
+    for path in written:
+        assert f"wrote {path}" in out
+    meta = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))
+    assert meta["date"].isoformat() == "2022-06-28" and meta["total_number"] == 4961
+    assert meta["pages"] == [{"number": 1, "name": "要闻", "editor": "戴琰",
+                              "staff": {"电话": "85018195", "版式": "李春霞", "校对": "张真"}}]
+    first = sorted((issue / "01").glob("*.md"))[0].read_text(encoding="utf-8")
+    assert "draft: true" in first and "kicker: 仲旭东在督查全国文明城市巩固工作时强调" in first
+    report = (issue / "import-report-01.txt").read_text(encoding="utf-8")
+    assert "line 59: [order] 本报讯 lead moved" in report
+    assert "line 35: [removed] byline without names" in report
+
+
+def test_import_never_overwrites_without_force(desk, capsys):
+    raw = str(SEEDS / "003_a2e0462f2705c726.txt")
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2025-02-07") == 0
+    issue = desk / "pinghu-daily" / "2025-02-07"
+    article = sorted((issue / "01").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    before = {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2025-02-07") == 1
+    assert "pass --force" in capsys.readouterr().err
+    assert before == {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2025-02-07", "--force") == 0
+    assert "draft: true" in article.read_text(encoding="utf-8")
+
+
+def test_a_second_page_is_added_to_the_existing_issue(desk):
+    raw = str(SEEDS / "001_55991727a0a6c360.txt")
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18") == 0
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18", "--page", "2", "--page-name", "综合") == 0
+    meta = yaml.safe_load((desk / "pinghu-daily" / "2022-11-18" / "issue.yml").read_text(encoding="utf-8"))
+    assert [(p["number"], p["name"]) for p in meta["pages"]] == [(1, "要闻"), (2, "综合")]
+    assert "date_approximate" in meta  # the date came from --date, not the page
+
+
+def test_import_needs_a_date_when_none_is_printed_and_refuses_a_contradicting_one(desk, capsys):
+    assert run(desk, str(SEEDS / "000_de17a0740e0edbef.txt"), "--publication", "pinghu-daily") == 2
+    assert "prints no date; pass --date" in capsys.readouterr().err
+    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily", "--date", "2022-06-27") == 2
+    assert "contradicts the date printed on line 3" in capsys.readouterr().err
+    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "nosuch") == 2
+    assert not (desk / "pinghu-daily" / "2022-06-28").exists()
+
+
+def test_imported_seeds_build_check_lists_drafts_and_strict_refuses_them(desk, tmp_path, capsys):
+    dates = {"000": "2022-10-31", "001": "2022-11-18", "003": "2025-02-07", "004": "2022-06-28", "002": "2023-01-01"}
+    for seed, (folder, periodical) in sorted(SAMPLES.items()):
+        pub = "lilun-journal" if periodical else "pinghu-daily"
+        assert run(desk, str(SEEDS / seed), "--publication", pub, "--date", dates[seed[:3]], "-q") == 0
+    capsys.readouterr()
+    assert main(["check", "--content", str(desk)]) == 0
+    captured = capsys.readouterr()
+    assert "52 articles, 52 drafts" in captured.out
+    assert captured.err.count("warning: draft: review it") == 52
+    assert main(["check", "--strict", "--content", str(desk)]) == 1
+    out = tmp_path / "site"
+    assert main(["--strict", "--content", str(desk), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert main(["--content", str(desk), "--out", str(out), "-q"]) == 0
+    story = next((out / "pinghu-daily" / "2022" / "06" / "28").glob("*.html")).read_text(encoding="utf-8")
+    assert "草稿：本文由导入程序生成" in story
+
+
+def test_random_cuts_of_the_seeds_never_crash_and_never_lose_text():
+    """Pages arrive torn, shuffled and half-empty; the importer must still account for every character."""
+    rng = random.Random(20221028)
+    seeds = {p.name: p.read_text(encoding="utf-8").split("\n") for p in sorted(SEEDS.glob("0*.txt"))}
+    for _ in range(400):
+        name = rng.choice(sorted(seeds))
+        lines = seeds[name]
+        start = rng.randrange(len(lines))
+        piece = lines[start:start + rng.randrange(1, 80)]
+        if rng.random() < 0.3:
+            rng.shuffle(piece)
+        text = "\n".join(piece)
+        periodical = name.startswith("002") if rng.random() < 0.8 else rng.random() < 0.5
+        result = import_text(text, periodical=periodical)
+        assert not unaccounted(text, result), (name, start, len(piece))
+        assert all(d.title for d in result.drafts)
