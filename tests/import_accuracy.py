@@ -48,6 +48,8 @@ class Item:
     subtitle: str
     authors: tuple
     body: str
+    printed: tuple = ()  # title, kicker, subtitle with their spaces
+    gaps: int = 0
 
     def value(self, name: str) -> str:
         if name == "start":
@@ -61,7 +63,9 @@ class Item:
 
 def _item(meta: dict, body: str) -> Item:
     authors = tuple((norm(a.get("name") or a.get("org")), a.get("role", "")) for a in meta.get("authors") or [])
-    return Item(norm(meta.get("title")), norm(meta.get("kicker")), norm(meta.get("subtitle")), authors, norm(body))
+    printed = tuple((meta.get(k) or "").strip() for k in ("title", "kicker", "subtitle"))
+    return Item(norm(meta.get("title")), norm(meta.get("kicker")), norm(meta.get("subtitle")), authors, norm(body),
+                printed, body.count("{{gap"))
 
 
 def expected(issue: Path) -> list[Item]:
@@ -111,6 +115,11 @@ def score(seed: str) -> Score:
             continue
         unused.remove(match)
         result.matched += 1
+        for name, mine, theirs in zip(("title", "kicker", "subtitle"), match.printed, item.printed):
+            if norm(mine) == norm(theirs) and mine != theirs:
+                result.corrections.append(f"{number:02d} {name} spacing: 「{mine}」 → 「{theirs}」")
+        if item.gaps:
+            result.corrections.append(f"{number:02d} body: {item.gaps} {{{{gap}}}} mark(s) added where text was lost")
         matcher = difflib.SequenceMatcher(None, match.body, item.body, autojunk=False)
         result.body_ratio.append(matcher.ratio())
         for op, a1, a2, b1, b2 in matcher.get_opcodes():
