@@ -16,11 +16,13 @@ import yaml
 
 from .errors import ContentError
 from .model import Site, load_site
-from .render import LUNR_JS, PROJECT, Renderer
-from .search import SearchIndex
-from .words import Segmenter
 from .sitecheck import check_site
 from .writer import MARKER, SiteWriter
+
+from . import LUNR_JS, PROJECT
+
+# Rendering and search (Jinja2, jieba's tagger, lunr) are imported by `build` only: `check`
+# and `import` start faster without them.
 
 
 
@@ -80,6 +82,10 @@ def _unsafe_output(args) -> str:
 
 
 def build(args) -> int:
+    from .render import Renderer
+    from .search import SearchIndex
+    from .words import Segmenter
+
     timings = {}
     started = time.perf_counter()
     site = _load(args)

@@ -16,8 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import indexes
 from .model import Site
 
-PROJECT = Path(__file__).resolve().parent.parent
-LUNR_JS = PROJECT / "node_modules/lunr/lunr.min.js"  # pinned in package.json, installed by `npm ci`
+from . import LUNR_JS, PROJECT  # noqa: F401  (PROJECT is part of this module's interface)
 
 
 

@@ -144,6 +144,14 @@ def main() -> None:
         body = sum(s.body_ratio) / len(s.body_ratio) if s.body_ratio else 0
         print(f"| {s.seed[:3]} | {s.expected} | {s.found} | {s.matched} | {cells} | {body:.1%} |")
     print()
+    topics = ("title", "byline", "order", "column", "furniture", "toc", "lost-text", "removed")
+    print("| seed | items found | " + " | ".join(topics) + " |")
+    print("|---" * (2 + len(topics)) + "|")
+    for seed, (_, periodical) in SAMPLES.items():
+        _, result = imported(seed, periodical)
+        counts = result.review.counts()
+        print(f"| {seed[:3]} | {len(result.drafts)} | " + " | ".join(str(counts.get(t, 0)) for t in topics) + " |")
+    print()
     for s in scores:
         print(f"{s.seed}: {len(s.corrections)} corrections")
         for line in s.corrections:

@@ -46,6 +46,44 @@ def notes(result, topic: str) -> list[str]:
     return [str(n) for n in result.review.notes if n.topic == topic]
 
 
+# ---------------------------------------------------------------- the steps on their own
+
+def test_normalise_keeps_raw_line_numbers_and_takes_off_markers_marks_and_labels():
+    review = Review()
+    lines = normalise("##paidbegin##深刻领会二十大报告。\r\n#### ■记者 华婷婷\n各镇街道作了表态发言。 扫一扫 看视频\n"
+                      "学习党的二十大精神。 ■摄影 王 强\n标题\u200b\n", review)
+    assert [(l.no, l.text, l.heading) for l in lines] == [
+        (1, "深刻领会二十大报告。", 0), (2, "■记者 华婷婷", 4), (3, "各镇街道作了表态发言。", 0),
+        (3, "扫一扫 看视频", 0), (4, "学习党的二十大精神。", 0), (4, "■摄影 王 强", 0), (5, "标题", 0), (6, "", 0)]
+    assert [text for _, text in review.removed] == ["##paidbegin##", "U+200B"]
+
+
+def test_blocks_split_at_blank_lines_and_before_lines_that_only_start_something():
+    blocks, _ = blocks_of("""
+        平湖好人榜发布
+        ■记者 黄雨欣
+
+        本报讯 匠心筑梦，文明有
+        礼。
+        编辑/戴 琰 电话/85018195
+        """)
+    assert [(b.kind, b.first, b.tight) for b in blocks] == [
+        ("title", 1, False), ("byline", 2, True), ("body", 4, False), ("footer", 6, True)]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("2022年6月28日◆星期二", "masthead"), ("农历壬寅年五月三十 总第4961期", "masthead"),
+    ("编辑/戴 琰 电话/85018195 版式/李春霞 校对/张 真", "footer"), ("■本报评论员", "byline"),
+    ("讲文明 树新风 公/益/广/告", "ad"), ("招生热线：85087171（驾培）", "ad"),
+    ("最高气温3℃，明天早晨最低气温-5℃，有严重冰冻。", "weather"), ("二十大精神 点对点", "column"),
+    ("同向而行担使命 凝心聚力谱新篇", "title"), ("“疫情要防住、经济要稳住、发展要", "body"),
+    ("在传达学习《关于规范党员", "body"), ("会上，还为获得三季度红旗奖", "body"),
+])
+def test_classify(text, kind):
+    blocks, _ = blocks_of("\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n" + text)
+    assert blocks[0].kind == kind
+
+
 # ---------------------------------------------------------------- text layout
 
 def test_wrapped_lines_rejoin_without_spaces_in_chinese_but_keep_them_between_latin_words():
@@ -536,6 +574,7 @@ def test_a_second_page_is_added_to_the_existing_issue(desk):
     assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18", "--page", "2", "--page-name", "综合") == 0
     meta = yaml.safe_load((desk / "pinghu-daily" / "2022-11-18" / "issue.yml").read_text(encoding="utf-8"))
     assert [(p["number"], p["name"]) for p in meta["pages"]] == [(1, "要闻"), (2, "综合")]
+    assert main(["check", "--content", str(desk), "-q"]) == 0  # the same titles on page 2 got their own URLs
     assert "date_approximate" in meta  # the date came from --date, not the page
 
 

@@ -12,16 +12,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import logging
-
-import jieba
 import yaml
 from pypinyin import lazy_pinyin
 
+from ..model import ARTICLE_FILE_RE
 from .assemble import Draft, PageMeta
 from .review import Review
 
-jieba.setLogLevel(logging.WARNING)
+SLUG_CHARS = 6
 REPORT_NAME = "import-report{suffix}.txt"
 
 
@@ -47,15 +45,13 @@ class Target:
 
 
 def slug_for(title: str, taken: set[str]) -> str:
-    """Short ASCII file name from the title's first Chinese words, unique in its folder."""
-    words = jieba.lcut(re.sub(r"[^\u4e00-\u9fff]", "", title)[:10], HMM=False)
-    parts = ["".join(s for s in lazy_pinyin(word) if s.isascii()) for word in words]
-    base = ""
-    for part in filter(None, parts):
-        if len(base) + len(part) > 32:
-            break
-        base = f"{base}-{part}" if base else part
-    base = base.lower() or "item"
+    """ASCII file name from the pinyin of the title's first Han characters, unique in its folder.
+
+    One syllable per character keeps it predictable; the editor may rename the
+    file (or set `id`) before the article is published, as the URL comes from it.
+    """
+    han = re.sub(r"[^\u4e00-\u9fff]", "", title)[:SLUG_CHARS]
+    base = "-".join(s for s in lazy_pinyin(han) if s.isascii() and s.isalpha()) or "item"
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -146,7 +142,9 @@ def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta,
             raise ImportRefused(f"{issue_file} already exists"
                                 + ("" if target.periodical else f" and declares page {target.page}")
                                 + "; pass --force to replace it")
-    taken: set[str] = set()
+    # slugs give URLs per issue, so they must not repeat those of the issue's other pages
+    taken = {m.group(2) for path in issue_dir.rglob("*.md") if path.parent != folder
+             for m in [ARTICLE_FILE_RE.match(path.name)] if m}
     files: list[tuple[Path, str]] = []
     for number, draft in enumerate(drafts, 1):
         name = f"{number:02d}-{slug_for(draft.title, taken)}.md"
