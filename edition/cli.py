@@ -13,11 +13,13 @@ import time
 from pathlib import Path
 
 import yaml
+from tqdm import tqdm
 
 from .errors import ContentError
 from .model import Site, load_site
 from .sitecheck import check_site
-from .writer import MARKER, SiteWriter
+from .state import BuildState, digest, file_digest, forget, global_key
+from .writer import MARKER, SiteUpdater, SiteWriter
 
 from . import LUNR_JS, PROJECT
 
@@ -43,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help="public URL of the site, for canonical links; output stays relative")
     parser.add_argument("--clean", action="store_true",
-                        help="ignore any previous output and build everything (every build is full for now)")
+                        help="ignore the previous build's state and build everything")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the search index (default: one per core)")
@@ -61,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args) -> Site:
-    site = load_site(args.content, base_url=args.base_url)
+def _load(args, parsed: dict | None = None) -> Site:
+    site = load_site(args.content, base_url=args.base_url, parsed=parsed)
     if args.strict and site.warnings:
         raise ContentError(site.warnings)
     if not args.quiet:
@@ -81,6 +83,12 @@ def _unsafe_output(args) -> str:
     return ""
 
 
+def _state_file(args) -> Path:
+    """The build state lives beside the output, never in it: the site is uploaded as it is."""
+    out = args.out.absolute()
+    return out.parent / ".edition-cache" / f"{out.name}.state"
+
+
 def build(args) -> int:
     from .render import Renderer
     from .search import SearchIndex
@@ -88,32 +96,63 @@ def build(args) -> int:
 
     timings = {}
     started = time.perf_counter()
-    site = _load(args)
+    state_file = _state_file(args)
+    key = global_key(args.content, args.templates, (args.base_url,))
+    state = None if args.clean else BuildState.load(state_file)
+    out_name = str(args.out.resolve())
+    if state is None or state.global_key != key or state.out != out_name or not (args.out / MARKER).is_file():
+        state = BuildState(global_key=key, out=out_name)  # nothing to reuse: a full build
+    site = _load(args, parsed=state.parsed)
     timings["read"] = time.perf_counter() - started
     mark = time.perf_counter()
     segmenter = Segmenter(site, args.content / "dict.txt")
-    segmenter.add_keywords(site, jobs=args.jobs)
+    names = digest(sorted(segmenter.names))  # new byline names can change how every text is segmented
+    if names != state.names:
+        state.names, state.keywords, state.months, state.outputs = names, {}, {}, {}
+    segmenter.add_keywords(site, jobs=args.jobs, known=state.keywords)
     timings["words"] = time.perf_counter() - mark
-    renderer = Renderer(site, args.templates)
-    with SiteWriter(args.out) as writer:
+    renderer = Renderer(site, args.templates, global_key=digest(key, names))
+    previous = state.outputs
+    incremental = bool(previous)
+    outputs: dict[str, str] = {}
+    writer = SiteUpdater(args.out, set()) if incremental else SiteWriter(args.out)
+    writer.before_apply = lambda: forget(state_file)
+
+    def unchanged(path: str, key: str) -> bool:
+        return incremental and previous.get(path) == key
+
+    with writer:
         mark = time.perf_counter()
-        for path, data in renderer.pages():
-            writer.write(path, data)
+        jobs = list(renderer.jobs())
+        for job in tqdm(jobs, desc="pages", unit="page", disable=args.quiet or None, leave=False):
+            outputs[job.path] = job.key
+            if not (unchanged(job.path, job.key) and (args.out / job.path).is_file()):
+                writer.write(job.path, job.render(renderer))
         for path, source in renderer.assets():
-            writer.copy(path, source)
+            outputs[path] = file_digest(source)
+            if not (unchanged(path, outputs[path]) and (args.out / path).is_file()):
+                writer.copy(path, source)
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        for path, data in SearchIndex(site, segmenter, jobs=args.jobs).files():
-            writer.write(path, data)
+        for path, file_key, data in SearchIndex(site, segmenter, jobs=args.jobs).files(state.months):
+            outputs[path] = file_key
+            if data is not None and not unchanged(path, file_key):
+                writer.write(path, data)
         timings["search"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        writer.stale = set(previous) - set(outputs)
+    timings["write"] = time.perf_counter() - mark
+    state.outputs = outputs
+    state.save(state_file)
     elapsed = time.perf_counter() - started
     if args.verbose:
         for stage, seconds in timings.items():
             print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
     if not args.quiet:
         pages = sum(len(i.pages) for i in site.issues)
+        how = f" ({len(outputs) - writer.written} unchanged, {len(writer.stale)} removed)" if incremental else ""
         print(f"built {len(site.issues)} issues, {len(site.articles)} articles, {pages} 版面: "
-              f"{writer.written} files written to {args.out} in {elapsed:.2f} s")
+              f"{writer.written} files written to {args.out}{how} in {elapsed:.2f} s")
     return 0
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import markup
 from .errors import ContentError, Problems
-from .reader import Document, Node, read_markdown_file, read_yaml_file
+from .reader import Document, Node, bytes_digest, read_markdown_file, read_yaml_file
 
 KINDS = ("news", "photo", "commentary", "feature", "journal_article", "ad", "notice", "weather")
 PUBLICATION_KINDS = ("newspaper", "periodical")
@@ -62,6 +62,7 @@ class Article:
     corrections: list[Correction] = field(default_factory=list)
     id_line: int = 0  # line of an explicit `id`, which must be unique site-wide
     draft: bool = False  # written by the importer and not yet reviewed
+    digest: str = ""  # hash of the source file's bytes
     html: str = ""
     text: str = ""
     lead: str = ""
@@ -115,6 +116,8 @@ class Issue:
     pages: list[Page] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)  # reading order
     assets: list[tuple[Path, str]] = field(default_factory=list)  # (source file, site path)
+    meta_digest: str = ""  # hash of issue.yml
+    digest: str = ""  # hash of issue.yml and every article file of the issue, with their places
     publication: Publication = field(default=None, repr=False)
     prev: Issue | None = field(default=None, repr=False)
     next: Issue | None = field(default=None, repr=False)
@@ -353,9 +356,16 @@ def _children(folder: Path, root: Path, problems: Problems) -> list[Path]:
     return result
 
 
+# Parsed articles by (path, file digest): (the previous build's, this build's); set by load_site.
+_parsed: tuple[dict, dict] | None = None
+
+
 def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problems) -> Article | None:
     match = ARTICLE_FILE_RE.match(path.name)
-    doc = read_markdown_file(path, problems)
+    raw = path.read_bytes()
+    key = (str(path), bytes_digest(raw))
+    cached = _parsed[0].get(key) if _parsed is not None else None
+    doc = cached[0] if cached else read_markdown_file(path, problems, raw)
     if doc is None:
         return None
     f = _Fields(doc, doc.meta, problems, ARTICLE_FIELDS)
@@ -393,7 +403,10 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
         return "media/" + posixpath.relpath(posixpath.normpath(posixpath.join(media_base, src)))
 
     media_base = path.parent.relative_to(issue.source).as_posix()
-    body = markup.render_body(doc.body, asset_url)
+    body = cached[1] if cached else markup.render_body(doc.body, asset_url)
+    if _parsed is not None:
+        _parsed[1][key] = (doc, body)
+    article.digest = doc.digest
     for src, offset in body.assets:
         line = doc.body_line + offset
         if not markup.is_local_path(src):
@@ -503,6 +516,8 @@ def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) 
         issue.articles.sort(key=lambda a: a.order)
     if not issue.articles:
         f.warn(None, "issue has no articles")
+    issue.meta_digest = doc.digest
+    issue.digest = digest_of(doc.digest, [(str(a.source.relative_to(folder)), a.digest) for a in issue.articles])
     _link(issue.pages)
     _link(issue.articles)
     return issue
@@ -560,10 +575,31 @@ def _check_ids(site: Site, problems: Problems) -> None:
             by_id.setdefault(article.slug, article)
 
 
-def load_site(content: Path, base_url: str | None = None) -> Site:
-    """Read and check the whole content tree; raise ContentError listing every error."""
+def digest_of(*parts) -> str:
+    return bytes_digest(repr(parts).encode("utf-8"))
+
+
+def load_site(content: Path, base_url: str | None = None, parsed: dict | None = None) -> Site:
+    """Read and check the whole content tree; raise ContentError listing every error.
+
+    ``parsed`` caches parsed articles between builds: pass the previous build's
+    dict and it is updated in place with this build's articles.
+    """
+    global _parsed
+    fresh: dict = {}
+    _parsed = (parsed, fresh) if parsed is not None else None
+    try:
+        site = _load_site(Path(content), base_url)
+    finally:
+        _parsed = None
+    if parsed is not None:  # keep only what this build read, so deleted files leave the cache
+        parsed.clear()
+        parsed.update(fresh)
+    return site
+
+
+def _load_site(content: Path, base_url: str | None) -> Site:
     problems = Problems()
-    content = Path(content)
     site_doc = _required_yaml(content / "site.yml", problems, "site.yml is missing (is this a content folder?)")
     if site_doc is None:
         raise ContentError(problems.errors)

@@ -7,6 +7,7 @@ timestamps) so that 2022-02-30 becomes our clear error, not a YAML traceback.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,11 +66,15 @@ class Document:
     body: str = ""
     body_line: int = 1
     line_offset: int = 0  # added to YAML line numbers (front matter starts at line 2)
+    digest: str = ""  # hash of the file's bytes: the key for incremental builds
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """Decode UTF-8 strictly; a BOM is tolerated, other bytes are an error at their line."""
-    raw = path.read_bytes()
+    return decode(path.read_bytes(), path, problems)
+
+
+def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,17 +108,23 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
     return data
 
 
+def bytes_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def read_yaml_file(path: Path, problems: Problems) -> Document | None:
-    text = read_text(path, problems)
+    raw = path.read_bytes()
+    text = decode(raw, path, problems)
     if text is None:
         return None
     meta = parse_yaml(text, path, problems)
-    return None if meta is None else Document(path, meta)
+    return None if meta is None else Document(path, meta, digest=bytes_digest(raw))
 
 
-def read_markdown_file(path: Path, problems: Problems) -> Document | None:
+def read_markdown_file(path: Path, problems: Problems, raw: bytes | None = None) -> Document | None:
     """Split ``---`` YAML front matter from the Markdown body."""
-    text = read_text(path, problems)
+    raw = path.read_bytes() if raw is None else raw
+    text = decode(raw, path, problems)
     if text is None:
         return None
     lines = text.split("\n")
@@ -129,4 +140,4 @@ def read_markdown_file(path: Path, problems: Problems) -> Document | None:
     if meta is None:
         return None
     body = "\n".join(lines[end + 1 :])
-    return Document(path, meta, body=body, body_line=end + 2, line_offset=1)
+    return Document(path, meta, body=body, body_line=end + 2, line_offset=1, digest=bytes_digest(raw))

@@ -32,6 +32,8 @@ from typing import Callable, Iterator
 from lunr.builder import Builder
 
 from .model import Article, Site
+from .reader import bytes_digest
+from .state import digest
 from .tokenizer import is_han, normalize, terms_and_characters
 from .words import Segmenter
 
@@ -226,44 +228,71 @@ def _month_files(args):
 
 
 class SearchIndex:
+    """The search files of a site. A month's files depend only on that month's articles, so a
+    build can keep the files of every month whose key did not change."""
+
     def __init__(self, site: Site, segmenter: Segmenter, jobs: int = 1):
         self.site = site
+        self.segmenter = segmenter
         self.jobs = jobs
         order = {pub.slug: n for n, pub in enumerate(site.publications)}
         articles = sorted(site.articles, key=lambda a: (a.issue.date, order[a.issue.publication.slug]))
-        self.months: dict[str, list[Doc]] = defaultdict(list)
+        self.months: dict[str, list[Article]] = defaultdict(list)
         for article in articles:  # sorted() is stable: reading order within an issue stays
-            issue = article.issue
-            docs = self.months[f"{issue.date.year:04d}-{issue.date.month:02d}"]
-            docs.append(Doc(
-                ref=base36(len(docs)),
-                date=issue.date.isoformat(),
-                body=article.text,
-                heading=" ".join((article.kicker, article.title, article.subtitle)),
-                title_words=segmenter.title_words(article.title),
-                filters=filter_tokens(article),
-                shown=_shown(article),
-            ))
+            self.months[f"{article.issue.date.year:04d}-{article.issue.date.month:02d}"].append(article)
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
+    @staticmethod
+    def month_key(articles: list[Article]) -> str:
+        """What a month's files show: each article's text, place and issue metadata."""
+        return digest(FORMAT_VERSION, [(a.url, a.digest, a.issue.meta_digest, a.issue.publication.slug,
+                                        a.page.number if a.page else None) for a in articles])
+
+    def docs(self, articles: list[Article]) -> list[Doc]:
+        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=a.text,
+                    heading=" ".join((a.kicker, a.title, a.subtitle)),
+                    title_words=self.segmenter.title_words(a.title), filters=filter_tokens(a), shown=_shown(a))
+                for n, a in enumerate(articles)]
+
+    def files(self, known: dict | None = None) -> Iterator[tuple[str, str, bytes | None]]:
+        """``(site path, key, bytes)``; bytes is None for a file an earlier build already wrote.
+
+        ``known`` holds each month's key, bucket sizes, terms and files from the
+        previous build; it is updated in place.
+        """
+        known = {} if known is None else known
         directory: dict[str, list[int]] = defaultdict(list)
         segments = []
-        work = [(key, docs) for key, docs in self.months.items()]
-        parallel = self.jobs > 1 and len(work) > 1 and len(self.site.articles) >= PARALLEL_FROM
+        keys = {month: self.month_key(articles) for month, articles in self.months.items()}
+        work = [(month, self.docs(self.months[month])) for month in self.months
+                if known.get(month, ("",))[0] != keys[month]]
+        parallel = self.jobs > 1 and len(work) > 1 and sum(len(d) for _, d in work) >= PARALLEL_FROM
         with _pool(self.jobs if parallel else 1) as pool:
-            for (key, docs), (files, sizes, terms) in zip(work, pool(_month_files, work)):
-                yield from files
-                month = month_number(*map(int, key.split("-")))
-                segments.append([month, key, len(docs), *sizes])
-                for term in terms:
-                    directory[term].append(month)
+            built = {}
+            for (month, _), (files, sizes, terms) in zip(work, pool(_month_files, work)):
+                for path, data in files:
+                    yield path, keys[month], data
+                built[month] = (keys[month], sizes, sorted(terms), [path for path, _ in files])
+        for month in [m for m in known if m not in self.months]:
+            del known[month]
+        known.update(built)
+        for month, articles in self.months.items():
+            key, sizes, terms, paths = known[month]
+            if month not in built:
+                for path in paths:
+                    yield path, key, None
+            number = month_number(*map(int, month.split("-")))
+            segments.append([number, month, len(articles), *sizes])
+            for term in terms:
+                directory[term].append(number)
         size = buckets_for(len(directory), TOKENS_PER_DIRECTORY_FILE, MAX_DIRECTORY_FILES)
         grouped: dict[int, dict[str, str]] = defaultdict(dict)
         for term in sorted(directory):
             grouped[fnv1a(term) % size][term] = encode_months(sorted(directory[term]))
         for number in range(size):
-            yield f"search/d/{number}.js", _script(f"d/{number}", grouped.get(number, {}))
-        yield "search/meta.js", _script("meta", self._meta(segments, size))
+            data = _script(f"d/{number}", grouped.get(number, {}))
+            yield f"search/d/{number}.js", bytes_digest(data), data
+        data = _script("meta", self._meta(segments, size))
+        yield "search/meta.js", bytes_digest(data), data
 
     def _meta(self, segments: list, directory_size: int) -> dict:
         site = self.site

@@ -49,8 +49,10 @@ def _fresh_tokenizer() -> jieba.Tokenizer:
 
 
 class Segmenter:
+    """jieba with the site's own words; the dictionary loads only when a word is first needed,
+    so an incremental build that segments nothing never pays for it."""
+
     def __init__(self, site: Site, dictionary: Path | None = None):
-        self.jieba = _fresh_tokenizer()
         self.names: set[str] = set()
         if dictionary is not None and dictionary.is_file():
             self._load_dictionary(dictionary)
@@ -58,13 +60,26 @@ class Segmenter:
             for author in article.authors:
                 if not author.org and len(author.name) >= 2:
                     self.names.add(author.name)
-        for name in sorted(self.names):
-            self.jieba.add_word(name, freq=20000)
+        self._jieba: jieba.Tokenizer | None = None
+        self._extractor: jieba.analyse.TFIDF | None = None
+
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        if self._jieba is None:
+            self._jieba = _fresh_tokenizer()
+            for name in sorted(self.names):
+                self._jieba.add_word(name, freq=20000)
+        return self._jieba
+
+    @property
+    def extractor(self) -> jieba.analyse.TFIDF:
         global _EXTRACTOR
-        if _EXTRACTOR is None:
-            _EXTRACTOR = jieba.analyse.TFIDF()  # parses jieba's IDF table: once per process
-        self.extractor = copy.copy(_EXTRACTOR)
-        self.extractor.tokenizer = self.jieba
+        if self._extractor is None:
+            if _EXTRACTOR is None:
+                _EXTRACTOR = jieba.analyse.TFIDF()  # parses jieba's IDF table: once per process
+            self._extractor = copy.copy(_EXTRACTOR)
+            self._extractor.tokenizer = self.jieba
+        return self._extractor
 
     def _load_dictionary(self, path: Path) -> None:
         """``dict.txt``: one word per line, optionally with jieba's frequency and part of speech."""
@@ -86,25 +101,37 @@ class Segmenter:
         words = (normalize(w) for w in self.jieba.cut_for_search(title))
         return sorted({w for w in words if len(w) > 2 and all(is_han(c) for c in w)})
 
-    def add_keywords(self, site: Site, jobs: int = 1) -> None:
-        """Fill in every article's 关键词, on ``jobs`` worker processes for large sites."""
+    def add_keywords(self, site: Site, jobs: int = 1, known: dict | None = None) -> None:
+        """Fill in every article's 关键词, on ``jobs`` worker processes for large sites.
+
+        ``known`` maps an article's keyword source text to its keywords from an
+        earlier build with the same dictionary; it is updated in place.
+        """
         global _ACTIVE
-        items = [(a.title, a.text) for a in site.articles]
-        if jobs > 1 and len(items) >= PARALLEL_FROM:
+        known = {} if known is None else known
+        sources = [f"{a.title}。{a.text[:KEYWORD_TEXT]}" for a in site.articles]
+        missing = sorted({s for s in sources if s not in known})
+        if jobs > 1 and len(missing) >= PARALLEL_FROM:
+            self.extractor  # load jieba before forking, so workers share it
             _ACTIVE = self  # forked workers inherit this segmenter instead of receiving a copy
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = list(pool.map(_keywords, items, chunksize=256))
+                found = list(pool.map(_keywords, missing, chunksize=256))
             _ACTIVE = None
         else:
-            found = [self.keywords(*item) for item in items]
-        for article, words in zip(site.articles, found):
-            article.keywords = words
+            found = [self.keywords(source) for source in missing]
+        fresh = dict(zip(missing, found))
+        for article, source in zip(site.articles, sources):
+            article.keywords = fresh[source] if source in fresh else known[source]
+        used = set(sources)
+        for source in [s for s in known if s not in used]:
+            del known[source]
+        known.update(fresh)
 
-    def keywords(self, title: str, text: str) -> list[str]:
+    def keywords(self, source: str) -> list[str]:
         """关键词 of an article: TF-IDF over its title and lead, Chinese words only."""
-        candidates = self.extractor.extract_tags(f"{title}。{text[:KEYWORD_TEXT]}", topK=KEYWORD_COUNT * 3)
+        candidates = self.extractor.extract_tags(source, topK=KEYWORD_COUNT * 3)
         return [w for w in candidates if len(w) >= 2 and any(is_han(c) for c in w)][:KEYWORD_COUNT]
 
 
-def _keywords(item: tuple[str, str]) -> list[str]:
-    return _ACTIVE.keywords(*item)
+def _keywords(source: str) -> list[str]:
+    return _ACTIVE.keywords(source)

@@ -1,8 +1,11 @@
 """Stage 4: write the site so readers never see a half-built one.
 
-Everything goes into a fresh sibling folder first; only when the whole build
-has succeeded is it swapped in for the old output. A failed build removes its
-own temporary folder and leaves the previous site byte-for-byte as it was.
+A full build writes everything into a fresh sibling folder and swaps it in for
+the old output only when the whole build has succeeded. An incremental build
+stages just the changed files in such a folder and moves them in, then deletes
+the files no longer produced, all after every page has rendered. Either way a
+failed build removes its own temporary folder and leaves the previous site
+byte-for-byte as it was.
 """
 
 from __future__ import annotations
@@ -15,10 +18,16 @@ MARKER = ".edition-site"  # marks a folder as built output, which a later build 
 
 
 class SiteWriter:
+    """Full build: a new folder, swapped in at the end."""
+
+    incremental = False
+
     def __init__(self, out: Path):
         self.out = Path(out).absolute()
         self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
         self.written = 0
+        self.stale: set[str] = set()
+        self.before_apply = lambda: None  # called once the output is about to change
 
     def __enter__(self) -> "SiteWriter":
         self._remove_leftovers()
@@ -56,12 +65,47 @@ class SiteWriter:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
+        self.before_apply()
         old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
         if self.out.exists():
             os.replace(self.out, old)
         os.replace(self.tmp, self.out)
         if old.exists():
             shutil.rmtree(old)
+
+
+class SiteUpdater(SiteWriter):
+    """Incremental build: only changed files are staged, then moved into the existing site."""
+
+    incremental = True
+
+    def __init__(self, out: Path, stale: set[str]):
+        super().__init__(out)
+        self.stale = stale  # site paths the previous build wrote and this one does not; set before exit
+
+    def __enter__(self) -> "SiteUpdater":
+        self._remove_leftovers()
+        self.tmp.mkdir(parents=True)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        self.before_apply()
+        for staged in sorted(p for p in self.tmp.rglob("*") if p.is_file()):
+            target = self.out / staged.relative_to(self.tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        shutil.rmtree(self.tmp)
+        folders = set()
+        for site_path in sorted(self.stale):
+            target = self.out.joinpath(*PurePosixPath(site_path).parts)
+            target.unlink(missing_ok=True)
+            folders.update(target.parents)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            if self.out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _running(pid: int) -> bool:

@@ -31,8 +31,8 @@ def scores(index: Index, term: str) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def sample_month():
     site = load_site(ROOT / "content")
-    months = SearchIndex(site, Segmenter(site, ROOT / "content/dict.txt")).months
-    return months["2023-01"]
+    index = SearchIndex(site, Segmenter(site, ROOT / "content/dict.txt"))
+    return index.docs(index.months["2023-01"])
 
 
 def test_each_part_scores_its_terms_exactly_as_the_whole_index(sample_month):

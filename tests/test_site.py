@@ -156,14 +156,18 @@ def test_base_url_adds_canonical_links_but_keeps_links_relative(tiny, tmp_path, 
 def test_failure_while_rendering_keeps_the_previous_site(tiny, tiny_site, build, monkeypatch):
     before = snapshot(tiny_site)
 
-    def broken(self, template, here, **context):
+    def broken(self, template, here, context):
         if here.endswith("second.html"):
             raise RuntimeError("template exploded")
-        return here, b"partial"
+        return b"partial"
 
-    monkeypatch.setattr(render.Renderer, "_page", broken)
+    monkeypatch.setattr(render.Renderer, "render", broken)
     with pytest.raises(RuntimeError, match="template exploded"):
-        build("--content", tiny, "--out", tiny_site)
+        build("--content", tiny, "--out", tiny_site, "--clean")  # a full build
+    assert snapshot(tiny_site) == before
+    write(tiny, {"daily/2022-06-28/01/02-second.md": article("平湖首个顶尖人才项目签约落户（修订）")})
+    with pytest.raises(RuntimeError, match="template exploded"):
+        build("--content", tiny, "--out", tiny_site)  # an incremental build
     assert snapshot(tiny_site) == before
     assert [p.name for p in tiny_site.parent.iterdir() if p.name.startswith(".site")] == []
 

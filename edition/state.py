@@ -1,0 +1,81 @@
+"""Build state: what the last build wrote, keyed by content hashes, for incremental builds.
+
+Every output file gets a key: a hash of exactly the inputs it shows. The next
+build recomputes the keys from the new content and renders only the files
+whose key changed, deletes the files nobody produces any more, and keeps the
+rest. Anything that could change every page (the build code, templates, static
+assets, site and publication settings, the word list, the options) goes into
+the global key, and a different global key means a full build. Keys come from
+file contents, never from modification times.
+
+The state lives outside the site (it must not be uploaded) and is removed
+before a build starts changing the site, so a build that dies half-way leaves
+no state behind and the next build is a full one: the cache repairs itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import LUNR_JS, PROJECT
+
+STATE_VERSION = 1
+
+
+def digest(*parts) -> str:
+    """A short stable hash of plain values (str, int, tuples and lists of them)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def global_key(content: Path, templates: Path, options: tuple) -> str:
+    """Everything that can change every page: code, templates, assets, settings, word list."""
+    files = sorted(p for p in (PROJECT / "edition").rglob("*.py"))
+    files += sorted(p for p in templates.rglob("*") if p.is_file())
+    files += [LUNR_JS, content / "site.yml", content / "dict.txt"]
+    files += sorted(content.glob("*/publication.yml"))
+    parts = [(str(p), file_digest(p)) for p in files if p.is_file()]
+    return digest(STATE_VERSION, parts, options)
+
+
+@dataclass
+class BuildState:
+    global_key: str = ""
+    out: str = ""  # the output folder this state describes
+    names: str = ""  # digest of the words added to jieba (dict.txt and byline names)
+    outputs: dict[str, str] = field(default_factory=dict)  # site path → key
+    parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
+    keywords: dict = field(default_factory=dict)  # article key → 关键词
+    months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, site paths)
+
+    @classmethod
+    def load(cls, path: Path) -> "BuildState | None":
+        """The saved state, or None when there is none or it cannot be read (then: full build)."""
+        try:
+            with open(path, "rb") as handle:
+                version, state = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+            return None
+        return state if version == STATE_VERSION and isinstance(state, cls) else None
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((STATE_VERSION, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+
+def forget(path: Path) -> None:
+    """Remove the state before the site changes, so an interrupted build is never trusted."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

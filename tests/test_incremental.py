@@ -1,0 +1,128 @@
+"""Incremental builds: after every kind of edit, the site equals a clean build byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, article
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def same_as_clean(build, content: Path, out: Path) -> tuple[int, str]:
+    """Build incrementally into `out`, build from scratch elsewhere, and compare every file."""
+    code, summary, err = build("--content", content, "--out", out)
+    assert code == 0, err
+    clean = out.parent / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    code, _, err = build("--content", content, "--out", clean, "--clean", "-q")
+    assert code == 0, err
+    incremental, full = tree(out), tree(clean)
+    assert sorted(incremental) == sorted(full), "files differ: stale or missing outputs"
+    changed = [path for path in full if incremental[path] != full[path]]
+    assert not changed, f"incremental output differs from a clean build in {changed[:5]}"
+    return len(full), summary
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def written(summary: str) -> int:
+    return int(summary.split(": ")[1].split(" files written")[0])
+
+
+EDITS = {  # name → function(content folder); applied in this order, each on top of the last
+    "a typo in a body": lambda c: edit(c / "daily/2022-06-28/01/02-second.md", "正文", "正文（更正后）"),
+    "a new title, shown by its neighbours": lambda c: edit(c / "daily/2022-06-28/01/01-lead.md",
+                                                          "title: 深化", "title: 持续深化"),
+    "a correction": lambda c: edit(c / "daily/2022-06-28/02/01-third.md", "id: stable-id",
+                                   "id: stable-id\ncorrections: [{date: 2022-06-30, note: 标题有误。}]"),
+    "a renamed file (new URL, old page removed)": lambda c: (c / "daily/2022-06-28/01/02-second.md").rename(
+        c / "daily/2022-06-28/01/02-renamed.md"),
+    "a reorder": lambda c: ((c / "daily/2022-06-28/01/01-lead.md").rename(c / "daily/2022-06-28/01/03-lead.md")),
+    "an article moved to another page": lambda c: (c / "daily/2022-06-28/01/02-renamed.md").rename(
+        c / "daily/2022-06-28/02/03-renamed.md"),
+    "a new issue": lambda c: _new_issue(c),
+    "a new byline name": lambda c: (c / "daily/2022-06-29/01/02-new.md").write_text(
+        article("新记者的稿件", authors="[{name: 新记者, role: 记者}]", column="新栏目"), encoding="utf-8"),
+    "a deleted article": lambda c: (c / "daily/2022-06-28/02/02-weather.md").unlink(),
+    "issue metadata (a 版名)": lambda c: edit(c / "daily/2022-06-28/issue.yml", "name: 综合", "name: 综合新闻"),
+    "a deleted issue": lambda c: shutil.rmtree(c / "daily/2022-06-27"),
+    "a periodical article's page": lambda c: edit(c / "journal/2022-12-30/02-minyi.md", "page: 11", "page: 12"),
+    "site settings": lambda c: edit(c / "site.yml", "title: 测试日报数字报", "title: 测试日报电子版"),
+}
+
+
+def _new_issue(content: Path) -> None:
+    folder = content / "daily/2022-06-29"
+    (folder / "01").mkdir(parents=True)
+    (folder / "issue.yml").write_text("date: 2022-06-29\ntotal_number: 4962\npages:\n  - {number: 1, name: 要闻}\n",
+                                      encoding="utf-8")
+    (folder / "01/01-next.md").write_text(article("次日头条", "本报讯 次日的新闻。"), encoding="utf-8")
+
+
+def test_incremental_builds_equal_clean_builds_after_each_scripted_edit(tiny, build, tmp_path):
+    out = tmp_path / "out" / "site"
+    total, summary = same_as_clean(build, tiny, out)
+    assert written(summary) == total - 1  # all but the .edition-site marker
+    _, summary = same_as_clean(build, tiny, out)
+    assert " 0 files written" in summary and "0 removed)" in summary, "a build with no change rewrote files"
+    for name, change in EDITS.items():
+        change(tiny)
+        same_as_clean(build, tiny, out)
+
+
+def test_a_template_change_rebuilds_everything(tiny, build, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "--templates", templates, "-q")[0] == 0
+    edit(templates / "article.html", "上一篇：", "前一篇：")
+    code, summary, _ = build("--content", tiny, "--out", out, "--templates", templates)
+    assert code == 0 and "unchanged" not in summary  # a full build
+    story = (out / "daily/2022/06/28/stable-id.html").read_text(encoding="utf-8")
+    assert "前一篇：" in story
+
+
+def test_clean_forces_a_full_build_and_a_lost_state_is_rebuilt(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    code, summary, _ = build("--content", tiny, "--out", out, "--clean")
+    assert code == 0 and "unchanged" not in summary
+    state = tmp_path / ".edition-cache" / "site.state"
+    state.write_bytes(b"not a state")
+    code, summary, _ = build("--content", tiny, "--out", out)
+    assert code == 0 and "unchanged" not in summary  # an unreadable state means a full build
+    assert state.stat().st_size > 100
+
+
+def test_a_content_error_keeps_the_site_and_the_state(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    before = tree(out)
+    edit(tiny / "daily/2022-06-28/issue.yml", "date: 2022-06-28", "date: 2022-02-30")
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 1 and "2022-02-30" in err
+    assert tree(out) == before
+    edit(tiny / "daily/2022-06-28/issue.yml", "date: 2022-02-30", "date: 2022-06-28")
+    code, summary, _ = build("--content", tiny, "--out", out)
+    assert code == 0 and " 0 files written" in summary
+
+
+@pytest.mark.parametrize("name", ["a typo in a body"])
+def test_a_correction_on_the_sample_edition_rewrites_few_files(name, build, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    assert build("--content", content, "--out", out, "-q")[0] == 0
+    edit(content / "pinghu-daily/2022-06-28/01/02-dingjian-rencai-qianyue.md", "中科院孵化", "中国科学院孵化")
+    total, summary = same_as_clean(build, content, out)
+    assert 0 < written(summary) < total / 5, summary
