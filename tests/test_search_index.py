@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
 import pytest
+from lunr.builder import Builder
 from lunr.index import Index
 
 from conftest import ROOT, article, write
 from edition.model import load_site
-from edition.search import SearchIndex, _lunr_segment, base36, bucket_of, fnv1a, month_number, partition
+from edition.search import (TITLE_BOOST, SearchIndex, base36, bucket_of, fnv1a, month_number, month_parts)
+from edition.tokenizer import terms_and_characters
 from edition.words import Segmenter
 from test_content_errors import snapshot
 
@@ -35,10 +38,73 @@ def sample_month():
     return index.docs(index.months["2023-01"])
 
 
+def lunr_reference(docs) -> dict:
+    """The month index as lunr.py's own Builder makes it: the oracle for segment_index."""
+    builder = Builder()
+    builder.ref("id")
+    builder.field("b")
+    builder.field("t", boost=TITLE_BOOST)
+    for doc in docs:
+        body, characters = terms_and_characters(doc.body)
+        title, title_characters = terms_and_characters(doc.heading)
+        builder.add({"id": doc.ref, "b": body + doc.filters + sorted(characters | title_characters),
+                     "t": title + doc.title_words})
+    return builder.build().serialize()
+
+
+def reference_split(index: dict, bucket) -> dict[str, dict]:
+    """Split a whole lunr index by term, the slow obvious way: the oracle for month_parts.
+
+    Each part keeps its terms' postings and, in every field vector, its own
+    weights plus a filler weight that keeps the vector's length.
+    """
+    parts: dict[str, dict] = {}
+    place = {}
+    for term, posting in index["invertedIndex"]:
+        part = parts.setdefault(bucket(term), {**index, "fieldVectors": [], "invertedIndex": []})
+        place[posting["_index"]] = (bucket(term), len(part["invertedIndex"]))
+        part["invertedIndex"].append([term, {**posting, "_index": len(part["invertedIndex"])}])
+    for ref, flat in index["fieldVectors"]:
+        total = 0.0
+        pieces: dict[str, list] = {}
+        squares: dict[str, float] = {}
+        for old, weight in zip(flat[0::2], flat[1::2]):  # squares summed in the whole vector's order
+            name, number = place[old]
+            total += weight * weight
+            squares[name] = squares.get(name, 0.0) + weight * weight
+            pieces.setdefault(name, []).append((number, weight))
+        for name, piece in pieces.items():
+            piece.sort()
+            vector = [x for pair in piece for x in pair]
+            filler = round(math.sqrt(max(total - squares[name], 0.0)), 3)
+            if filler:
+                vector += [len(parts[name]["invertedIndex"]), filler]
+            parts[name]["fieldVectors"].append([ref, vector])
+    return parts
+
+
+@pytest.mark.parametrize("month", ["2022-06", "2022-10", "2022-11", "2023-01", "2025-02"])
+def test_month_parts_are_lunr_py_s_index_split_by_bucket(month):
+    site = load_site(ROOT / "content")
+    index = SearchIndex(site, Segmenter(site, ROOT / "content/dict.txt"))
+    docs = index.docs(index.months[month])
+    parts, sizes, vocabulary = month_parts(docs)
+
+    def bucket(term):
+        namespace, key = bucket_of(term)
+        return f"{namespace}{fnv1a(key) % sizes[namespace]}"
+
+    expected = reference_split(lunr_reference(docs), bucket)
+    assert sorted(parts) == sorted(expected)
+    for name in expected:
+        assert json.dumps(parts[name], ensure_ascii=False) == json.dumps(expected[name], ensure_ascii=False), name
+    assert "党的" in vocabulary and len(vocabulary) > 1000
+
+
 def test_each_part_scores_its_terms_exactly_as_the_whole_index(sample_month):
-    whole_data, _ = _lunr_segment(sample_month)
+    whole_data = lunr_reference(sample_month)
     whole = Index.load(json.loads(json.dumps(whole_data)))
-    parts = partition(json.loads(json.dumps(whole_data)), lambda t: f"{bucket_of(t)[0]}{fnv1a(bucket_of(t)[1]) % 8}")
+    parts = reference_split(json.loads(json.dumps(whole_data)), lambda t: f"{bucket_of(t)[0]}{fnv1a(bucket_of(t)[1]) % 8}")
     assert len(parts) == 16
     for term in ["社情", "民意", "党的", "湖州", "二十", "浙", "平"]:
         part = Index.load(parts[f"{bucket_of(term)[0]}{fnv1a(bucket_of(term)[1]) % 8}"])
