@@ -108,7 +108,8 @@ def build(args) -> int:
     segmenter = Segmenter(site, args.content / "dict.txt")
     names = digest(sorted(segmenter.names))  # new byline names can change how every text is segmented
     if names != state.names:
-        state.names, state.keywords, state.months, state.outputs = names, {}, {}, {}
+        state.names, state.keywords, state.titles, state.months, state.outputs = names, {}, {}, {}, {}
+    segmenter.titles = {a.title: state.titles[a.title] for a in site.articles if a.title in state.titles}
     segmenter.add_keywords(site, jobs=args.jobs, known=state.keywords)
     timings["words"] = time.perf_counter() - mark
     renderer = Renderer(site, args.templates, global_key=digest(key, names))
@@ -142,7 +143,7 @@ def build(args) -> int:
         mark = time.perf_counter()
         writer.stale = set(previous) - set(outputs)
     timings["write"] = time.perf_counter() - mark
-    state.outputs = outputs
+    state.outputs, state.titles = outputs, segmenter.titles
     state.save(state_file)
     elapsed = time.perf_counter() - started
     if args.verbose:

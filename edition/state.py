@@ -52,7 +52,8 @@ class BuildState:
     names: str = ""  # digest of the words added to jieba (dict.txt and byline names)
     outputs: dict[str, str] = field(default_factory=dict)  # site path → key
     parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
-    keywords: dict = field(default_factory=dict)  # article key → 关键词
+    keywords: dict = field(default_factory=dict)  # keyword source text → 关键词
+    titles: dict = field(default_factory=dict)  # title → whole words for the search index
     months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, site paths)
 
     @classmethod

@@ -62,6 +62,7 @@ class Segmenter:
                     self.names.add(author.name)
         self._jieba: jieba.Tokenizer | None = None
         self._extractor: jieba.analyse.TFIDF | None = None
+        self.titles: dict[str, list[str]] = {}  # title → its whole words
 
     @property
     def jieba(self) -> jieba.Tokenizer:
@@ -97,9 +98,15 @@ class Segmenter:
             raise ContentError(problems.errors)
 
     def title_words(self, title: str) -> list[str]:
-        """Whole words of a title (search-engine mode adds their parts), longer than a bigram."""
-        words = (normalize(w) for w in self.jieba.cut_for_search(title))
-        return sorted({w for w in words if len(w) > 2 and all(is_han(c) for c in w)})
+        """Whole words of a title (search-engine mode adds their parts), longer than a bigram.
+
+        Remembered in ``self.titles``, which a build keeps from the previous one.
+        """
+        words = self.titles.get(title)
+        if words is None:
+            cut = (normalize(w) for w in self.jieba.cut_for_search(title))
+            words = self.titles[title] = sorted({w for w in cut if len(w) > 2 and all(is_han(c) for c in w)})
+        return words
 
     def add_keywords(self, site: Site, jobs: int = 1, known: dict | None = None) -> None:
         """Fill in every article's 关键词, on ``jobs`` worker processes for large sites.
