@@ -95,6 +95,10 @@ class Renderer:
         yield self._job(everything, "archive.html", "archive/index.html")
         yield self._job((), "404.html", "404.html")
         yield self._job(everything, "search.html", "search.html")
+        corrections = sorted(((c, a) for a in site.articles for c in a.corrections),
+                             key=lambda pair: (pair[0].date, pair[1].issue.date, pair[1].url), reverse=True)
+        shown = [(c.date.isoformat(), c.note, a.url, a.title, a.issue.meta_digest) for c, a in corrections]
+        yield self._job(shown, "corrections.html", "corrections/index.html", corrections=corrections)
         for pub in site.publications:
             yield from self._publication(pub)
         yield from self._index_pages(self.authors, "authors/index.html", "作者", kind="articles")

@@ -211,3 +211,20 @@ def test_leftovers_of_a_killed_build_are_removed(tiny, tmp_path, build):
     (dead / "index.html").write_text("half-built")
     assert build("--content", tiny, "--out", tmp_path / "site", "-q")[0] == 0
     assert not dead.exists()
+
+
+def test_corrections_show_on_the_article_and_on_the_site_wide_page_newest_first(tiny, tmp_path, build):
+    write(tiny, {"daily/2022-06-28/02/01-third.md": article(
+        "第二版的稿件", authors="[{name: 胡佳英, role: 记者}]", id="stable-id",
+        corrections="[{date: 2022-07-02, note: 第三段数字有误。}, {date: 2022-06-30, note: 标题错字。}]")})
+    out = tmp_path / "out"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    story = (out / "daily/2022/06/28/stable-id.html").read_text(encoding="utf-8")
+    assert '<meta name="dcterms.modified" content="2022-07-02">' in story
+    assert story.index("第三段数字有误") < story.index("标题错字")  # newest first
+    page = (out / "corrections/index.html").read_text(encoding="utf-8")
+    notes = [page.index(n) for n in ("第三段数字有误", "标题错字", "第一段人名有误")]
+    assert notes == sorted(notes), "corrections are not listed newest first"
+    assert 'href="../daily/2022/06/28/stable-id.html"' in page and 'href="../daily/2022/06/28/lead.html"' in page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="corrections/index.html">更正</a>' in home
