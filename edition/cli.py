@@ -36,9 +36,10 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve"],
                         help="build (default): content → site; check: validate content only; "
-                             "import RAW.txt: raw page text → draft articles")
+                             "import RAW.txt: raw page text → draft articles; "
+                             "serve: build, serve on 127.0.0.1 and rebuild on every change")
     parser.add_argument("raw", nargs="?", type=Path, help="import: the raw text of one page (or one periodical issue)")
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the search index (default: one per core)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0 picks one)")
     parser.add_argument("--site", action="store_true",
                         help="with check: check the built output (--out) for broken links and orphans")
     imp = parser.add_argument_group("import")
@@ -229,18 +231,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "import" and args.raw is not None:
         print(f"build.py: error: unexpected argument {args.raw}", file=sys.stderr)
         return 2
-    if args.command == "build" and not LUNR_JS.is_file():
+    if args.command in ("build", "serve") and not LUNR_JS.is_file():
         print(f"build.py: error: {LUNR_JS} not found; install the pinned search assets with `npm ci`",
               file=sys.stderr)
         return 2
     if not (args.command == "check" and args.site) and not args.content.is_dir():
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
         return 2
-    unsafe = _unsafe_output(args) if args.command == "build" else ""
+    unsafe = _unsafe_output(args) if args.command in ("build", "serve") else ""
     if unsafe:
         print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
     try:
+        if args.command == "serve":
+            from .serve import serve
+            return serve(args, build)
         return {"build": build, "check": check, "import": import_raw}[args.command](args)
     except ContentError as exc:
         for problem in exc.problems:

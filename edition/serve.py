@@ -1,0 +1,165 @@
+"""Live preview: ``python build.py serve`` builds, serves the site on 127.0.0.1, and
+rebuilds on every change to the content or the templates.
+
+The site on disk stays exactly what ``build`` writes; the reload script is
+added to HTML pages only as they are served. Open pages ask the server every
+half second which build they show; when a newer build is ready they reload,
+and when the latest build failed they show its ``path:line`` errors in a
+banner while the last good site stays up.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from .errors import ContentError
+
+STATUS = "/__edition/status"
+SCRIPT = "/__edition/reload.js"
+POLL_SECONDS = 0.5
+
+RELOAD_JS = """(function () {
+  var shown = null;
+  function banner(errors) {
+    var box = document.getElementById("edition-build-errors");
+    if (!errors.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "edition-build-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:9999;margin:0;padding:.6em 1em;" +
+        "background:#b3261e;color:#fff;font:14px/1.5 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto";
+      document.body.appendChild(box);
+    }
+    box.textContent = "构建失败，仍显示上一次成功的版本：\\n" + errors.join("\\n");
+  }
+  function poll() {
+    fetch("%(status)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (shown === null) shown = s.build;
+      else if (s.build !== shown) { location.reload(); return; }
+      banner(s.errors);
+    }).catch(function () {}).then(function () { setTimeout(poll, %(ms)d); });
+  }
+  poll();
+})();
+""" % {"status": STATUS, "ms": int(POLL_SECONDS * 1000)}
+
+
+class Preview:
+    """Rebuilds on change and tells the open pages about it."""
+
+    def __init__(self, args, build):
+        self.args = args
+        self.build = build
+        self.number = 0  # successful builds so far
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        try:
+            code = self.build(self.args)
+        except ContentError as exc:
+            errors = [str(p) for p in exc.problems]
+            for line in errors:
+                print(line, file=sys.stderr)
+            print(f"build failed: {len(errors)} problem(s); still serving the last good site", file=sys.stderr)
+        except Exception:  # a bug, not bad content: show it and keep the last good site up
+            text = traceback.format_exc()
+            print(text, file=sys.stderr)
+            errors = [text.strip().splitlines()[-1]]
+        else:
+            errors = [] if code == 0 else [f"build exited with code {code}"]
+            if code == 0:
+                print(f"rebuilt in {time.perf_counter() - started:.2f} s", flush=True)
+        with self.lock:
+            if not errors:
+                self.number += 1
+            self.errors = errors
+
+    def status(self) -> bytes:
+        with self.lock:
+            return json.dumps({"build": self.number, "errors": self.errors}, ensure_ascii=False).encode("utf-8")
+
+
+def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file: only a cheap trigger; the build itself
+    decides what changed by content hashes."""
+    seen = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue
+            if path.is_file():
+                seen[str(path)] = (info.st_size, info.st_mtime_ns)
+    return seen
+
+
+def _handler(out: Path, preview: Preview):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the terminal is for build messages
+            pass
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            path = self.path.split("?", 1)[0]
+            if path == STATUS:
+                return self._send(preview.status(), "application/json; charset=utf-8")
+            if path == SCRIPT:
+                return self._send(RELOAD_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+            if path.endswith(".html") or path.endswith("/"):
+                target = Path(self.translate_path(path))
+                if target.is_dir():
+                    target = target / "index.html"
+                if target.is_file():
+                    html = target.read_bytes()
+                    tag = f'<script src="{SCRIPT}"></script>'.encode()
+                    html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
+                    return self._send(html, "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def _send(self, data: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return functools.partial(Handler, directory=str(out))
+
+
+def serve(args, build) -> int:
+    preview = Preview(args, build)
+    preview.rebuild()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), _handler(args.out, preview))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving {args.out} at http://127.0.0.1:{server.server_address[1]}/ — watching "
+          f"{args.content} and {args.templates}; Ctrl-C stops", flush=True)
+    watched = [args.content, args.templates]
+    before = snapshot(watched)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            now = snapshot(watched)
+            if now != before:
+                time.sleep(0.1)  # let an editor finish writing its files
+                before = snapshot(watched)
+                preview.rebuild()
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    finally:
+        server.shutdown()
+    return 0
