@@ -92,7 +92,7 @@ def _state_file(args) -> Path:
 
 
 def build(args) -> int:
-    from .render import Renderer
+    from .render import Renderer, render_all
     from .search import SearchIndex
     from .words import Segmenter
 
@@ -126,11 +126,15 @@ def build(args) -> int:
 
     with writer:
         mark = time.perf_counter()
-        jobs = list(renderer.jobs())
-        for job in tqdm(jobs, desc="pages", unit="page", disable=args.quiet or None, leave=False):
+        todo = []
+        for job in renderer.jobs():
             outputs[job.path] = job.key
             if not (unchanged(job.path, job.key) and (args.out / job.path).is_file()):
-                writer.write(job.path, job.render(renderer))
+                todo.append(job)
+        pages = render_all(renderer, todo, args.jobs)
+        for job, data in tqdm(zip(todo, pages), total=len(todo), desc="pages", unit="page",
+                              disable=args.quiet or None, leave=False):
+            writer.write(job.path, data)
         for path, source in renderer.assets():
             outputs[path] = file_digest(source)
             if not (unchanged(path, outputs[path]) and (args.out / path).is_file()):

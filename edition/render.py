@@ -7,7 +7,9 @@ domain root, under a subpath and from ``file://`` (where ``dir/`` does not open
 
 from __future__ import annotations
 
+import multiprocessing
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -160,3 +162,31 @@ class Renderer:
         yield "assets/search/lunr.min.js", LUNR_JS
         for issue in self.site.issues:
             yield from sorted(set((target, source) for source, target in issue.assets))
+
+
+PARALLEL_FROM = 400  # pages; fewer are rendered faster than worker processes start
+_WORK: tuple["Renderer", list[Job]] | None = None
+
+
+def render_all(renderer: Renderer, jobs: list[Job], workers: int) -> Iterator[bytes]:
+    """Each job's page, in order; large batches on ``workers`` forked processes.
+
+    Forked workers inherit the model and the templates, so only job numbers go
+    out and only finished pages come back.
+    """
+    global _WORK
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        for job in jobs:
+            yield job.render(renderer)
+        return
+    _WORK = (renderer, jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_render_number, range(len(jobs)), chunksize=64)
+    finally:
+        _WORK = None
+
+
+def _render_number(number: int) -> bytes:
+    renderer, jobs = _WORK
+    return jobs[number].render(renderer)
