@@ -141,7 +141,7 @@ def build(args) -> int:
                 writer.copy(path, source)
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        for path, file_key, data in SearchIndex(site, segmenter, jobs=args.jobs).files(state.months):
+        for path, file_key, data in SearchIndex(site, segmenter, jobs=args.jobs).files(state.months, progress=not args.quiet):
             outputs[path] = file_key
             if data is not None and not unchanged(path, file_key):
                 writer.write(path, data)

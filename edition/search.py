@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
+from tqdm import tqdm
 
 from .model import Article, Site
 from .reader import bytes_digest
@@ -277,7 +278,7 @@ class SearchIndex:
                     title_words=self.segmenter.title_words(a.title), filters=filter_tokens(a), shown=_shown(a))
                 for n, a in enumerate(articles)]
 
-    def files(self, known: dict | None = None) -> Iterator[tuple[str, str, bytes | None]]:
+    def files(self, known: dict | None = None, progress: bool = False) -> Iterator[tuple[str, str, bytes | None]]:
         """``(site path, key, bytes)``; bytes is None for a file an earlier build already wrote.
 
         ``known`` holds each month's key, bucket sizes, terms and files from the
@@ -292,7 +293,9 @@ class SearchIndex:
         parallel = self.jobs > 1 and len(work) > 1 and sum(len(d) for _, d in work) >= PARALLEL_FROM
         with _pool(self.jobs if parallel else 1) as pool:
             built = {}
-            for (month, _), (files, sizes, terms) in zip(work, pool(_month_files, work)):
+            results = tqdm(pool(_month_files, work), total=len(work), desc="search", unit="month",
+                           disable=not progress or None, leave=False)
+            for (month, _), (files, sizes, terms) in zip(work, results):
                 for path, data in files:
                     yield path, keys[month], data
                 built[month] = (keys[month], sizes, sorted(terms), [path for path, _ in files])
