@@ -27,7 +27,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_FILE_RE = re.compile(r"^(?:(\d+)-)?(.+)\.md$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RESERVED_SLUGS = {"index"}
-RESERVED_FOLDERS = {"archive", "assets", "authors", "corrections", "search"}  # top-level output folders of the site
+RESERVED_FOLDERS = {"archive", "assets", "authors", "corrections", "data", "search"}  # top-level output folders of the site
 
 
 @dataclass

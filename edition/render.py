@@ -7,8 +7,10 @@ domain root, under a subpath and from ``file://`` (where ``dir/`` does not open
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import posixpath
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from . import LUNR_JS, PROJECT, indexes  # noqa: F401  (PROJECT is part of this module's interface)
+from . import LUNR_JS, PROJECT, indexes, metadata  # noqa: F401  (PROJECT is part of this module's interface)
 from .model import Site
 from .state import digest
 
@@ -30,6 +32,16 @@ def relative(target: str, here: str) -> str:
 @pass_context
 def _url(context, target: str) -> str:
     return relative(target, context["here"])
+
+
+def link_from(site, target: str, here: str) -> str:
+    """An absolute URL when the site has a base URL (feeds, sitemaps, metadata), else a relative one."""
+    return site.base_url.rstrip("/") + "/" + target if site.base_url else relative(target, here)
+
+
+@pass_context
+def _link(context, target: str) -> str:
+    return link_from(context["site"], target, context["here"])
 
 
 def cn_date(d) -> str:
@@ -46,7 +58,9 @@ def make_environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = _url
+    env.globals["link"] = _link
     env.filters["cn_date"] = cn_date
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return env
 
 
@@ -56,10 +70,12 @@ class Job:
 
     path: str
     key: str
-    template: str
+    template: str | None
     context: dict
 
     def render(self, renderer: "Renderer") -> bytes:
+        if self.template is None:  # a data file, made by a function
+            return self.context["make"]()
         return renderer.render(self.template, self.path, self.context)
 
 
@@ -101,14 +117,63 @@ class Renderer:
                              key=lambda pair: (pair[0].date, pair[1].issue.date, pair[1].url), reverse=True)
         shown = [(c.date.isoformat(), c.note, a.url, a.title, a.issue.meta_digest) for c, a in corrections]
         yield self._job(shown, "corrections.html", "corrections/index.html", corrections=corrections)
+        yield self._feed(shown, "corrections/feed.xml", f"{site.title} · 更正", "本站刊出后的更正", "corrections/index.html",
+                         [self._correction_entry(c, a) for c, a in corrections])
+        yield self._job((), "robots.txt", "robots.txt")
+        yield Job("data/index.json", digest(self.global_key, everything), None,
+                  {"make": lambda: metadata.to_json(metadata.archive_index(site))})
         for pub in site.publications:
             yield from self._publication(pub)
         yield from self._index_pages(self.authors, "authors/index.html", "作者", kind="articles")
+        yield from self._sitemaps()
+
+    def _sitemaps(self) -> Iterator[Job]:
+        """sitemap.xml: every reading page with its last change, split by the protocol's 50,000 limit."""
+        entries = [("index.html", None), ("archive/index.html", None)]
+        for pub in self.site.publications:
+            entries.append((pub.url, pub.latest.date.isoformat() if pub.latest else None))
+            for issue in pub.issues:
+                entries.append((issue.url, issue.date.isoformat()))
+                entries += [(page.url, issue.date.isoformat()) for page in issue.pages]
+                entries += [(a.url, (a.modified or issue.date).isoformat()) for a in issue.articles]
+        if not self.site.base_url:
+            entries = []  # a sitemap needs absolute URLs; the template says why it is empty
+        chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
+        if len(chunks) == 1:
+            yield self._job(entries, "sitemap.xml", "sitemap.xml", entries=entries)
+            return
+        names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+        for name, chunk in zip(names, chunks):
+            yield self._job(chunk, "sitemap.xml", name, entries=chunk)
+        yield self._job(names, "sitemap-index.xml", "sitemap.xml", parts=names)
+
+    def _feed(self, shows, here: str, title: str, subtitle: str, home: str, entries: list[dict]) -> Job:
+        updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00+08:00")
+        return self._job(shows, "feed.xml", here, title=title, subtitle=subtitle, home=home, entries=entries,
+                         updated=updated, author=self.site.title, feed_id=_urn(self.site, here))
+
+    def _article_entry(self, article) -> dict:
+        issue = article.issue
+        return {"title": article.title, "id": _urn(self.site, article.url), "url": article.url,
+                "published": _stamp(issue.date), "updated": _stamp(article.modified or issue.date),
+                "authors": [a.name for a in article.authors],
+                "categories": [c for c in (article.page.name if article.page else "", article.column) if c],
+                "summary": article.lead}
+
+    def _correction_entry(self, correction, article) -> dict:
+        return {"title": f"更正：{article.title}", "url": article.url,
+                "id": _urn(self.site, f"{article.url}#{correction.date.isoformat()}:{correction.note}"),
+                "published": _stamp(correction.date), "updated": _stamp(correction.date),
+                "authors": [], "categories": [], "summary": correction.note}
 
     def _publication(self, pub) -> Iterator[Job]:
         years = indexes.years(pub)
         sections, columns = self.sections[pub.slug], self.columns[pub.slug]
         yield self._job([(i.url, i.digest) for i in pub.issues], "publication.html", pub.url, pub=pub, years=years)
+        latest = pub.issues[-FEED_ISSUES:][::-1]
+        yield self._feed([(i.url, i.digest) for i in latest], f"{pub.slug}/feed.xml", pub.name,
+                         f"{pub.name}最近{len(latest)}期", pub.url,
+                         [self._article_entry(a) for i in latest for a in i.articles])
         order = list(years)
         for i, (year, months) in enumerate(years.items()):
             shown = [(m.key, [(x.url, x.digest) for x in m.issues]) for m in months]
@@ -128,7 +193,11 @@ class Renderer:
             for page in issue.pages:
                 yield self._job(shows, "page.html", page.url, pub=pub, issue=issue, page=page)
             for article in issue.articles:
-                yield self._job(shows, "article.html", article.url, pub=pub, issue=issue, article=article)
+                yield self._job(shows, "article.html", article.url, pub=pub, issue=issue, article=article,
+                                ld=metadata.article_ld(article, self.site, functools.partial(
+                                    link_from, self.site, here=article.url)))
+            yield Job(metadata.data_path(issue), digest(self.global_key, "data", shows), None,
+                      {"make": functools.partial(_issue_json, issue, self.site)})
         if pub.kind == "newspaper":
             yield from self._index_pages(sections, f"{pub.slug}/sections/index.html", "版名", kind="pages", pub=pub)
         yield from self._index_pages(columns, f"{pub.slug}/columns/index.html", "栏目", kind="articles", pub=pub)
@@ -165,6 +234,21 @@ class Renderer:
 
 
 PARALLEL_FROM = 400  # pages; fewer are rendered faster than worker processes start
+FEED_ISSUES = 10  # a publication's feed carries its latest issues
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemap protocol
+
+
+def _stamp(date) -> str:
+    return f"{date.isoformat()}T00:00:00+08:00"  # issues are dated in China Standard Time
+
+
+def _urn(site, path: str) -> str:
+    """A permanent Atom id that does not change when the site moves or gains a base URL."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{site.title}/{path}"))
+
+
+def _issue_json(issue, site) -> bytes:
+    return metadata.to_json(metadata.issue_data(issue, site))
 _WORK: tuple["Renderer", list[Job]] | None = None
 
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-ENTRY_POINTS = ("index.html", "404.html")
+ENTRY_POINTS = ("index.html", "404.html", "robots.txt", "sitemap.xml")  # files robots and people start from
 LOADED_BY_SCRIPT = "search/"  # index files that search.js loads on demand; no page links them
 
 

@@ -19,6 +19,7 @@ def read(site: Path, path: str) -> str:
 
 def text(html: str) -> str:
     """Visible text, roughly: tags removed and white space folded."""
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
@@ -221,7 +222,7 @@ def test_corrections_show_on_the_article_and_on_the_site_wide_page_newest_first(
     assert build("--content", tiny, "--out", out, "-q")[0] == 0
     story = (out / "daily/2022/06/28/stable-id.html").read_text(encoding="utf-8")
     assert '<meta name="dcterms.modified" content="2022-07-02">' in story
-    assert story.index("第三段数字有误") < story.index("标题错字")  # newest first
+    assert text(story).index("第三段数字有误") < text(story).index("标题错字")  # newest first
     page = (out / "corrections/index.html").read_text(encoding="utf-8")
     notes = [page.index(n) for n in ("第三段数字有误", "标题错字", "第一段人名有误")]
     assert notes == sorted(notes), "corrections are not listed newest first"

@@ -1,0 +1,137 @@
+"""Machine-readable views of the model: schema.org JSON-LD and open-data JSON.
+
+Search engines, news readers and libraries read these instead of scraping the
+pages, so they carry the print facts of the edition (edition number, page,
+section, column) as well as the text. URLs are absolute only when the site
+has a base URL; otherwise they are relative to the site root and say so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from .model import Article, Issue, Site
+
+DATA_VERSION = 1
+
+
+def absolute(site: Site, path: str) -> str:
+    """A site path as an absolute URL when the site has a base URL, else as it is (root-relative)."""
+    return site.base_url.rstrip("/") + "/" + path if site.base_url else path
+
+
+def _person(author) -> dict:
+    if author.org:
+        return {"@type": "Organization", "name": author.name}
+    person = {"@type": "Person", "name": author.name}
+    if author.role:
+        person["jobTitle"] = author.role
+    return person
+
+
+def article_ld(article: Article, site: Site, link: Callable[[str], str]) -> dict:
+    """schema.org NewsArticle (newspapers) or ScholarlyArticle (periodicals) for one article page.
+
+    ``link`` turns a site path into the URL to print: absolute with a base URL,
+    else relative to the article page, which is how JSON-LD resolves it.
+    """
+    issue, pub = article.issue, article.issue.publication
+    newspaper = pub.kind == "newspaper"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle" if newspaper else "ScholarlyArticle",
+        "headline": article.title,
+        "inLanguage": site.language,
+        "datePublished": issue.date.isoformat(),
+        "dateModified": (article.modified or issue.date).isoformat(),
+        "url": link(article.url),
+        "mainEntityOfPage": link(article.url),
+        "isPartOf": {
+            "@type": "PublicationIssue",
+            "datePublished": issue.date.isoformat(),
+            "url": link(issue.url),
+            "isPartOf": {"@type": "Newspaper" if newspaper else "Periodical", "name": pub.name,
+                         "url": link(pub.url)},
+        },
+    }
+    alternative = [text for text in (article.kicker, article.subtitle) if text]
+    if alternative:
+        data["alternativeHeadline"] = " ".join(alternative)
+    if article.authors:
+        data["author"] = [_person(a) for a in article.authors]
+    if pub.publisher:
+        data["publisher"] = {"@type": "Organization", "name": pub.publisher}
+    if issue.number_label:
+        data["isPartOf"]["issueNumber"] = issue.number_label
+    if newspaper:
+        if issue.total_number is not None:
+            data["printEdition"] = f"总第{issue.total_number}期"
+        if article.page:
+            data["printPage"] = str(article.page.number)
+            data["printSection"] = article.page.name
+    elif article.start_page is not None:
+        data["pageStart"] = article.start_page
+    if article.column:
+        data["printColumn"] = article.column
+    if article.keywords:
+        data["keywords"] = list(article.keywords)
+    if article.corrections:
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.note, "datePublished": c.date.isoformat()}
+                              for c in article.corrections]
+    if issue.date_approximate:
+        data["isPartOf"]["description"] = f"出版日期为推定：{issue.date_approximate}"
+    return data
+
+
+def issue_data(issue: Issue, site: Site) -> dict:
+    """One issue as open data: its metadata, its pages and every article with its text."""
+    pub = issue.publication
+
+    def article(a: Article) -> dict:
+        item = {"id": a.slug, "url": absolute(site, a.url), "title": a.title, "kicker": a.kicker,
+                "subtitle": a.subtitle, "kind": a.kind, "column": a.column,
+                "authors": [{"name": x.name, "role": x.role, "organisation": x.org} for x in a.authors],
+                "page": a.page.number if a.page else a.start_page, "keywords": list(a.keywords),
+                "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in a.corrections],
+                "text": a.text}
+        return item
+
+    return {
+        "version": DATA_VERSION,
+        "publication": {"slug": pub.slug, "name": pub.name, "kind": pub.kind, "publisher": pub.publisher},
+        "date": issue.date.isoformat(),
+        "date_approximate": issue.date_approximate,
+        "total_number": issue.total_number,
+        "number": issue.number,
+        "lunar": issue.lunar,
+        "weekday": issue.weekday,
+        "url": absolute(site, issue.url),
+        "urls_are_absolute": bool(site.base_url),
+        "pages": [{"number": p.number, "name": p.name, "editor": p.editor, "staff": p.staff,
+                   "url": absolute(site, p.url), "articles": [a.slug for a in p.articles]} for p in issue.pages],
+        "articles": [article(a) for a in issue.articles],
+    }
+
+
+def data_path(issue: Issue) -> str:
+    return f"{issue.dir}issue.json"
+
+
+def archive_index(site: Site) -> dict:
+    """Every issue of every publication, with where its open data lives."""
+    return {
+        "version": DATA_VERSION,
+        "title": site.title,
+        "urls_are_absolute": bool(site.base_url),
+        "note": "" if site.base_url else "No base URL was given: URLs are relative to the site root.",
+        "publications": [{
+            "slug": pub.slug, "name": pub.name, "kind": pub.kind,
+            "issues": [{"date": i.date.isoformat(), "number": i.number_label, "articles": len(i.articles),
+                        "url": absolute(site, i.url), "data": absolute(site, data_path(i))} for i in pub.issues],
+        } for pub in site.publications],
+    }
+
+
+def to_json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
