@@ -83,6 +83,17 @@ class Article:
 
 
 @dataclass
+class Region:
+    """An article's box on its page image, in percent of the image's width and height."""
+
+    article: Article
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass
 class Page:
     number: int
     name: str
@@ -92,6 +103,8 @@ class Page:
     pdf: str = ""
     image: str = ""
     articles: list[Article] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # where each article sits on the page image
+    region_specs: list = field(default_factory=list, repr=False)  # as read, until the articles are known
     issue: Issue = field(default=None, repr=False)
     prev: Page | None = field(default=None, repr=False)
     next: Page | None = field(default=None, repr=False)
@@ -332,7 +345,7 @@ def _corrections(fields: _Fields) -> list[Correction]:
 ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "id", "page",
                   "corrections", "draft"}
 ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
-PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image"}
+PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -451,8 +464,31 @@ def _read_pages(doc: Document, f: _Fields, issue: Issue, problems: Problems) -> 
             else:
                 setattr(page, key, f"{issue.dir}{posixpath.normpath(src)}")
                 issue.assets.append((issue.source / src, getattr(page, key)))
+        page.region_specs = _region_specs(doc, pf, item, problems)
+        if page.region_specs and "image" not in item:
+            pf.error("regions", "`regions` mark articles on the page image: give the page an `image` too")
         issue.pages.append(page)
     issue.pages.sort(key=lambda p: p.number)
+
+
+def _region_specs(doc: Document, pf: "_Fields", item: Node, problems: Problems) -> list[tuple[str, list, int]]:
+    """`regions: [{article: slug, box: [x, y, width, height]}]`, in percent of the image."""
+    specs = []
+    for region in pf.mapping_list("regions"):
+        line = doc.line_offset + (region.line if isinstance(region, Node) else pf.line("regions"))
+        if not isinstance(region, Node) or set(region) != {"article", "box"}:
+            problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`")
+            continue
+        box = region["box"]
+        numbers = isinstance(box, list) and len(box) == 4 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)
+        if not numbers or min(box) < 0 or box[2] <= 0 or box[3] <= 0 or box[0] + box[2] > 100 \
+                or box[1] + box[3] > 100:
+            problems.error(doc.path, line, "`box` must be [x, y, width, height] in percent of the image, "
+                                           f"inside 0–100, e.g. [0, 12, 62, 30]; got {box!r}")
+            continue
+        specs.append((str(region["article"]), [float(v) for v in box], line))
+    return specs
 
 
 def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) -> Issue | None:
@@ -509,6 +545,14 @@ def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) 
                     issue.articles.append(article)
     if newspaper:
         issue.articles = [a for p in issue.pages for a in p.articles]
+        for page in issue.pages:
+            on_page = {a.slug: a for a in page.articles}
+            for slug, (x, y, w, h), line in page.region_specs:
+                if slug not in on_page:
+                    problems.error(meta_path, line, f"region for `{slug}`: page {page.number} has no such article "
+                                                    f"(its articles: {', '.join(on_page) or 'none'})")
+                else:
+                    page.regions.append(Region(on_page[slug], x, y, w, h))
         for page in issue.pages:
             if not (folder / f"{page.number:02d}").is_dir() and not (folder / str(page.number)).is_dir():
                 problems.warn(meta_path, page.line, f"page {page.number} has no folder {page.number:02d}/")

@@ -103,3 +103,51 @@ def test_print_view_hides_navigation(page, sample_site):
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".pager").is_visible()
     assert page.locator(".story-body").is_visible()
+
+
+FACSIMILE = "pinghu-daily/2022/06/28/01/index.html"
+
+
+def test_clicking_a_region_of_the_page_image_opens_its_article(page, sample_site):
+    page.goto(f"{sample_site.as_uri()}/{FACSIMILE}")
+    page.locator("#region-zhineng-shengchan").click()
+    assert page.url.endswith("/pinghu-daily/2022/06/28/zhineng-shengchan.html")
+    assert page.locator("#story-title").inner_text() == '"智能"生产'
+    page.get_by_role("link", name="在版面图上查看").click()
+    assert page.url.endswith("01/index.html#region-zhineng-shengchan")
+    page.wait_for_function("getComputedStyle(document.querySelector('#region-zhineng-shengchan')).borderTopColor"
+                           " === 'rgb(164, 0, 0)'")  # the article's region is marked
+
+
+def test_keyboard_reader_tabs_to_the_same_article_and_its_region_lights_up(page, sample_site):
+    page.goto(f"{sample_site.as_uri()}/{FACSIMILE}")
+    target = "zhineng-shengchan.html"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if href.endswith(target) and page.evaluate("document.activeElement.closest('.page-articles') !== null"):
+            break
+    else:
+        pytest.fail("the article's entry in the list is not reachable with Tab")
+    assert page.evaluate("document.querySelector('#region-zhineng-shengchan').classList.contains('active')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{target}")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_facsimile_page_keeps_regions_on_their_image_and_is_saved_as_screenshot(browser, sample_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{sample_site.as_uri()}/{FACSIMILE}")
+    page.wait_for_function("document.querySelector('.facsimile img').complete")
+    image = page.locator(".facsimile img").bounding_box()
+    assert image["width"] <= width
+    boxes = [page.locator(f".hotspot >> nth={n}").bounding_box() for n in range(page.locator(".hotspot").count())]
+    assert len(boxes) == 9
+    for box in boxes:
+        assert image["x"] - 1 <= box["x"] and box["x"] + box["width"] <= image["x"] + image["width"] + 1
+        assert image["y"] - 1 <= box["y"] and box["y"] + box["height"] <= image["y"] + image["height"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"facsimile-{width}.png"), full_page=True)
+    context.close()

@@ -59,6 +59,20 @@ CASES = {
                      "must be a file inside the content folder"),
     "missing page PDF": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: 01.pdf\n"
                                  "  - {number: 2, name: 综合}\n"}, ISSUE, 5, "pdf file `01.pdf` not found"),
+    "region for an article not on the page": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n    regions:\n"
+                "      - {article: third, box: [0, 0, 50, 50]}\n  - {number: 2, name: 综合}\n",
+         "daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"}, ISSUE, 7,
+        "region for `third`: page 1 has no such article"),
+    "region box off the image": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n    regions:\n"
+                "      - {article: lead, box: [60, 0, 50, 50]}\n  - {number: 2, name: 综合}\n",
+         "daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"}, ISSUE, 7,
+        "`box` must be [x, y, width, height] in percent"),
+    "regions without a page image": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    regions:\n"
+                "      - {article: lead, box: [0, 0, 50, 50]}\n  - {number: 2, name: 综合}\n"}, ISSUE, 5,
+        "give the page an `image` too"),
     "article outside a page folder": ({"daily/2022-06-28/loose.md": article("散稿")}, "daily/2022-06-28/loose.md",
                                       1, "belong in a page folder"),
     "two issues on one date": ({"daily/copy/issue.yml": "date: 2022-06-28\npages: [{number: 1, name: 要闻}]\n"},

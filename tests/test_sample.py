@@ -119,3 +119,13 @@ def test_journal_toc_gives_start_pages_and_organisations(site):
 def test_built_sample_has_no_broken_links(tmp_path, build):
     assert build("--content", ROOT / "content", "--out", tmp_path / "site", "--strict", "-q")[0] == 0
     assert check_site(tmp_path / "site") == []
+
+
+def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata():
+    from edition.facsimile import page_svg
+    from edition.model import load_site
+    site = load_site(ROOT / "content")
+    page = next(i for i in site.issues if i.date.isoformat() == "2022-06-28").pages[0]
+    drawn = (ROOT / "content/pinghu-daily/2022-06-28/01.svg").read_text(encoding="utf-8")
+    assert page_svg(page) == drawn, "run: python -m edition.facsimile content/pinghu-daily/2022-06-28 1"
+    assert len(page.regions) == len(page.articles) == 9
