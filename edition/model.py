@@ -189,6 +189,7 @@ class Site:
     language: str = "zh-CN"
     base_url: str = ""
     index_page_size: int = 20
+    qr: bool = False  # print a QR code of each article's address on its page
     publications: list[Publication] = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
@@ -648,10 +649,14 @@ def _load_site(content: Path, base_url: str | None) -> Site:
     if site_doc is None:
         raise ContentError(problems.errors)
     f = _Fields(site_doc, site_doc.meta, problems, {"title", "language", "base_url", "publications",
-                                                    "index_page_size"})
+                                                    "index_page_size", "qr"})
     site = Site(title=f.text("title", required=True), language=f.text("language") or "zh-CN",
                 base_url=base_url if base_url is not None else f.text("base_url"),
                 index_page_size=f.integer("index_page_size") or 20)
+    site.qr = f.flag("qr")
+    if site.qr and not site.base_url:
+        f.warn("qr", "QR codes need the site's public address: set `base_url` or pass --base-url; none are drawn")
+        site.qr = False
     if f.integer("index_page_size") == 0:
         f.error("index_page_size", "`index_page_size` must be 1 or more")
     listed = site_doc.meta.get("publications") or []

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
 
 from . import LUNR_JS, PROJECT, indexes, metadata  # noqa: F401  (PROJECT is part of this module's interface)
 from .model import Site
@@ -195,7 +197,8 @@ class Renderer:
             for article in issue.articles:
                 yield self._job(shows, "article.html", article.url, pub=pub, issue=issue, article=article,
                                 ld=metadata.article_ld(article, self.site, functools.partial(
-                                    link_from, self.site, here=article.url)))
+                                    link_from, self.site, here=article.url)),
+                                qr=qr_svg(self.site, article.url) if self.site.qr else "")
             yield Job(metadata.data_path(issue), digest(self.global_key, "data", shows), None,
                       {"make": functools.partial(_issue_json, issue, self.site)})
         if pub.kind == "newspaper":
@@ -245,6 +248,12 @@ def _stamp(date) -> str:
 def _urn(site, path: str) -> str:
     """A permanent Atom id that does not change when the site moves or gains a base URL."""
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{site.title}/{path}"))
+
+
+def qr_svg(site, path: str) -> Markup:
+    """The article's public address as an inline SVG QR code: drawn at build time, nothing fetched."""
+    url = site.base_url.rstrip("/") + "/" + path
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, title=f"本文二维码：{url}"))
 
 
 def _issue_json(issue, site) -> bytes:

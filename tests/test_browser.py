@@ -151,3 +151,16 @@ def test_facsimile_page_keeps_regions_on_their_image_and_is_saved_as_screenshot(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"facsimile-{width}.png"), full_page=True)
     context.close()
+
+
+def test_copy_link_puts_the_article_address_on_the_clipboard(browser, http_root):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=http_root.split("/site/")[0])
+    page = context.new_page()
+    page.goto(http_root + PAGES["article"])
+    page.get_by_role("button", name="复制本文链接").click()
+    page.wait_for_function("document.querySelector('.share-status').textContent === '已复制本文链接'")
+    assert page.evaluate("navigator.clipboard.readText()") == http_root + PAGES["article"]
+    page.emulate_media(media="print")
+    assert not page.locator(".share").is_visible() and page.locator(".story-body").is_visible()
+    context.close()

@@ -115,3 +115,19 @@ def test_open_data_has_every_issue_and_every_article_text(tiny_site):
     assert lead["text"].startswith("本报讯 昨天上午，市委书记仲旭东深入居民小区。")
     assert lead["corrections"] == [{"date": "2022-06-29", "note": "第一段人名有误，已更正。"}]
     assert 'href="issue.json"' in (tiny_site / "daily/2022/06/28/index.html").read_text(encoding="utf-8")
+
+
+def test_qr_codes_are_drawn_inline_at_build_time_and_only_with_a_public_address(tiny, tmp_path, build):
+    import segno
+    write(tiny, {"site.yml": "title: 测试日报数字报\npublications: [daily, journal]\nqr: true\n"})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "local")
+    assert code == 0 and "site.yml:3: warning: QR codes need the site's public address" in err
+    assert "<svg" not in (tmp_path / "local/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    base = "https://example.org/paper/"
+    assert build("--content", tiny, "--out", tmp_path / "online", "--base-url", base, "-q")[0] == 0
+    story = (tmp_path / "online/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="qr">(<svg.*?</svg>)<figcaption>', story, re.S)
+    assert figure, "no QR code on the article page"
+    url = base + "daily/2022/06/28/lead.html"
+    assert figure.group(1) == segno.make(url, error="m").svg_inline(scale=3, border=2, title=f"本文二维码：{url}")
+    assert "http" not in figure.group(1).replace(url, "").replace("http://www.w3.org", "")
