@@ -36,10 +36,11 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "bundle"],
                         help="build (default): content → site; check: validate content only; "
                              "import RAW.txt: raw page text → draft articles; "
-                             "serve: build, serve on 127.0.0.1 and rebuild on every change")
+                             "serve: build, serve on 127.0.0.1 and rebuild on every change; "
+                             "bundle: build, then zip the site for offline use")
     parser.add_argument("raw", nargs="?", type=Path, help="import: the raw text of one page (or one periodical issue)")
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes for the search index (default: one per core)")
+    parser.add_argument("--zip", type=Path, metavar="FILE", help="bundle: the zip to write (default: <out>.zip)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0 picks one)")
     parser.add_argument("--site", action="store_true",
                         help="with check: check the built output (--out) for broken links and orphans")
@@ -163,6 +165,23 @@ def build(args) -> int:
     return 0
 
 
+def bundle(args) -> int:
+    """Build, then zip the site with a 使用说明 page, for reading offline."""
+    from .bundle import make_bundle
+
+    code = build(args)
+    if code:
+        return code
+    site = load_site(args.content, base_url=args.base_url)
+    target = args.zip or args.out.absolute().with_name(args.out.absolute().name + ".zip")
+    latest = max((i.date for i in site.issues), default=None)
+    count = make_bundle(args.out, target, site.title, site.language, len(site.issues), len(site.articles), latest)
+    if not args.quiet:
+        print(f"bundled {count} files into {target} ({target.stat().st_size / 1e6:.1f} MB); "
+              "unzip it and open 使用说明.html")
+    return 0
+
+
 def check(args) -> int:
     if args.site:
         if not (args.out / "index.html").is_file():
@@ -235,14 +254,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "import" and args.raw is not None:
         print(f"build.py: error: unexpected argument {args.raw}", file=sys.stderr)
         return 2
-    if args.command in ("build", "serve") and not LUNR_JS.is_file():
+    if args.command in ("build", "serve", "bundle") and not LUNR_JS.is_file():
         print(f"build.py: error: {LUNR_JS} not found; install the pinned search assets with `npm ci`",
               file=sys.stderr)
         return 2
     if not (args.command == "check" and args.site) and not args.content.is_dir():
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
         return 2
-    unsafe = _unsafe_output(args) if args.command in ("build", "serve") else ""
+    unsafe = _unsafe_output(args) if args.command in ("build", "serve", "bundle") else ""
     if unsafe:
         print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
@@ -250,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from .serve import serve
             return serve(args, build)
-        return {"build": build, "check": check, "import": import_raw}[args.command](args)
+        return {"build": build, "check": check, "import": import_raw, "bundle": bundle}[args.command](args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
