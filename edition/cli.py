@@ -18,7 +18,7 @@ from tqdm import tqdm
 from .errors import ContentError
 from .model import Site, load_site
 from .sitecheck import check_site
-from .state import BuildState, digest, file_digest, forget, global_key
+from .state import BuildLock, BuildState, digest, file_digest, forget, global_key
 from .writer import MARKER, SiteUpdater, SiteWriter
 
 from . import LUNR_JS, PROJECT
@@ -94,6 +94,11 @@ def _state_file(args) -> Path:
 
 
 def build(args) -> int:
+    with BuildLock(_state_file(args)):
+        return _build(args)
+
+
+def _build(args) -> int:
     from .render import Renderer, render_all
     from .search import SearchIndex
     from .words import Segmenter

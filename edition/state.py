@@ -15,9 +15,11 @@ no state behind and the next build is a full one: the cache repairs itself.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pickle
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,3 +82,34 @@ def forget(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
+
+
+class BuildLock:
+    """One build per output folder at a time: a second build (a manual one while ``serve``
+    rebuilds, or two terminals) waits for the first instead of mixing their files."""
+
+    def __init__(self, state_file: Path):
+        self.path = state_file.with_suffix(".lock")
+        self.handle = None
+
+    def __enter__(self) -> "BuildLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            print(f"waiting for the build already writing this site (process {holder}) to finish …",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.truncate(0)
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()

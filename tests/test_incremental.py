@@ -126,3 +126,23 @@ def test_a_correction_on_the_sample_edition_rewrites_few_files(name, build, tmp_
     edit(content / "pinghu-daily/2022-06-28/01/02-dingjian-rencai-qianyue.md", "中科院孵化", "中国科学院孵化")
     total, summary = same_as_clean(build, content, out)
     assert 0 < written(summary) < total / 5, summary
+
+
+def test_a_second_build_waits_for_the_one_writing_the_site(tiny, build, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from edition.state import BuildLock
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", "正文（改）")
+    with BuildLock(tmp_path / ".edition-cache" / "site.state"):  # as if another build were running
+        waiting = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(tiny), "--out", str(out)],
+                                   stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, "the second build did not wait"
+        assert "（改）" not in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
+    _, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0 and "waiting for the build already writing this site" in err
+    assert "（改）" in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
