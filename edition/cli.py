@@ -18,7 +18,8 @@ from tqdm import tqdm
 from .errors import ContentError
 from .model import Site, load_site
 from .sitecheck import check_site
-from .state import BuildLock, BuildState, digest, file_digest, forget, global_key
+from .state import (BuildLock, BuildState, Summary, content_tree, digest, file_digest, forget, global_key,
+                    load_summary, save_summary)
 from .writer import MARKER, SiteUpdater, SiteWriter
 
 from . import LUNR_JS, PROJECT
@@ -99,16 +100,22 @@ def build(args) -> int:
 
 
 def _build(args) -> int:
-    from .render import Renderer, render_all
-    from .search import SearchIndex
-    from .words import Segmenter
-
     timings = {}
     started = time.perf_counter()
     state_file = _state_file(args)
     key = global_key(args.content, args.templates, (args.base_url,))
-    state = None if args.clean else BuildState.load(state_file)
+    summary_file = state_file.with_suffix(".summary")
+    summary = None if args.clean else load_summary(summary_file)
+    tree, tree_digest = content_tree(args.content, summary.tree if summary else {})
     out_name = str(args.out.resolve())
+    if summary and (summary.global_key, summary.out, summary.tree_digest) == (key, out_name, tree_digest) \
+            and (args.out / MARKER).is_file() and state_file.is_file():
+        return _nothing_changed(args, summary, time.perf_counter() - started)
+    from .render import Renderer, render_all  # after the check above: these take most of a second to import
+    from .search import SearchIndex
+    from .words import Segmenter
+
+    state = None if args.clean else BuildState.load(state_file)
     if state is None or state.global_key != key or state.out != out_name or not (args.out / MARKER).is_file():
         state = BuildState(global_key=key, out=out_name)  # nothing to reuse: a full build
     site = _load(args, parsed=state.parsed)
@@ -162,11 +169,23 @@ def _build(args) -> int:
     if args.verbose:
         for stage, seconds in timings.items():
             print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
+    pages = sum(len(i.pages) for i in site.issues)
+    counts = f"built {len(site.issues)} issues, {len(site.articles)} articles, {pages} 版面"
+    save_summary(summary_file, Summary(key, out_name, tree, tree_digest, [str(w) for w in site.warnings], counts))
     if not args.quiet:
-        pages = sum(len(i.pages) for i in site.issues)
         how = f" ({len(outputs) - writer.written} unchanged, {len(writer.stale)} removed)" if incremental else ""
-        print(f"built {len(site.issues)} issues, {len(site.articles)} articles, {pages} 版面: "
-              f"{writer.written} files written to {args.out}{how} in {elapsed:.2f} s")
+        print(f"{counts}: {writer.written} files written to {args.out}{how} in {elapsed:.2f} s")
+    return 0
+
+
+def _nothing_changed(args, summary: Summary, elapsed: float) -> int:
+    """Same code, same content, same output as the last build: nothing to do."""
+    if args.strict and summary.warnings:
+        raise ContentError(summary.warnings)
+    if not args.quiet:
+        for warning in summary.warnings:
+            print(warning, file=sys.stderr)
+        print(f"{summary.line}: nothing changed, 0 files written to {args.out} in {elapsed:.2f} s")
     return 0
 
 

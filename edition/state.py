@@ -76,12 +76,64 @@ class BuildState:
         os.replace(tmp, path)
 
 
+@dataclass
+class Summary:
+    """What a build saw, small enough to read in a moment: a build that finds the same
+    code and the same content can stop before loading anything else."""
+
+    global_key: str
+    out: str
+    tree: dict  # content file → (size, modification time, content digest)
+    tree_digest: str
+    warnings: list
+    line: str  # the summary line the build printed
+
+
+def content_tree(content: Path, known: dict) -> tuple[dict, str]:
+    """Every content file with the digest of its bytes, and a digest of them all.
+
+    A file whose size and modification time match the last build keeps the digest
+    it had then, as git's index does; any other file is read and hashed. The
+    build still decides everything by content digests.
+    """
+    tree = {}
+    for folder, dirs, files in os.walk(content):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except FileNotFoundError:
+                continue
+            rel = os.path.relpath(path, content)
+            old = known.get(rel)
+            if old and old[0] == info.st_size and old[1] == info.st_mtime_ns:
+                tree[rel] = old
+            else:
+                tree[rel] = (info.st_size, info.st_mtime_ns, file_digest(Path(path)))
+    return tree, digest(sorted((rel, entry[2]) for rel, entry in tree.items()))
+
+
+def load_summary(path: Path) -> Summary | None:
+    try:
+        with open(path, "rb") as handle:
+            version, summary = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+        return None
+    return summary if version == STATE_VERSION and isinstance(summary, Summary) else None
+
+
+def save_summary(path: Path, summary: Summary) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump((STATE_VERSION, summary), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 def forget(path: Path) -> None:
     """Remove the state before the site changes, so an interrupted build is never trusted."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+    for stale in (path, path.with_suffix(".summary")):
+        stale.unlink(missing_ok=True)
 
 
 class BuildLock:

@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jieba
-import jieba.analyse
 
 from .errors import ContentError, Problems
 from .model import Site
@@ -29,7 +28,7 @@ KEYWORD_TEXT = 200  # characters of the lead that keywords are drawn from, besid
 PARALLEL_FROM = 500  # articles; below this, worker processes cost more than they save
 _BASE: jieba.Tokenizer | None = None
 _ACTIVE: "Segmenter | None" = None
-_EXTRACTOR: jieba.analyse.TFIDF | None = None
+_EXTRACTOR = None  # jieba.analyse.TFIDF, loaded on first use: importing it loads jieba's tagger
 
 
 def _fresh_tokenizer() -> jieba.Tokenizer:
@@ -61,7 +60,7 @@ class Segmenter:
                 if not author.org and len(author.name) >= 2:
                     self.names.add(author.name)
         self._jieba: jieba.Tokenizer | None = None
-        self._extractor: jieba.analyse.TFIDF | None = None
+        self._extractor = None
         self.titles: dict[str, list[str]] = {}  # title → its whole words
 
     @property
@@ -73,10 +72,11 @@ class Segmenter:
         return self._jieba
 
     @property
-    def extractor(self) -> jieba.analyse.TFIDF:
+    def extractor(self):
         global _EXTRACTOR
         if self._extractor is None:
             if _EXTRACTOR is None:
+                import jieba.analyse  # a second to import, so only when a keyword is needed
                 _EXTRACTOR = jieba.analyse.TFIDF()  # parses jieba's IDF table: once per process
             self._extractor = copy.copy(_EXTRACTOR)
             self._extractor.tokenizer = self.jieba
