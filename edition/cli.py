@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args, parsed: dict | None = None) -> Site:
-    site = load_site(args.content, base_url=args.base_url, parsed=parsed)
+def _load(args, parsed: dict | None = None, digests: dict | None = None) -> Site:
+    site = load_site(args.content, base_url=args.base_url, parsed=parsed, digests=digests)
     if args.strict and site.warnings:
         raise ContentError(site.warnings)
     if not args.quiet:
@@ -118,7 +118,8 @@ def _build(args) -> int:
     state = None if args.clean else BuildState.load(state_file)
     if state is None or state.global_key != key or state.out != out_name or not (args.out / MARKER).is_file():
         state = BuildState(global_key=key, out=out_name)  # nothing to reuse: a full build
-    site = _load(args, parsed=state.parsed)
+    known = {str(args.content / rel): entry[2] for rel, entry in tree.items()}
+    site = _load(args, parsed=state.parsed, digests=known)
     timings["read"] = time.perf_counter() - started
     mark = time.perf_counter()
     segmenter = Segmenter(site, args.content / "dict.txt")

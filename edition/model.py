@@ -370,15 +370,19 @@ def _children(folder: Path, root: Path, problems: Problems) -> list[Path]:
     return result
 
 
-# Parsed articles by (path, file digest): (the previous build's, this build's); set by load_site.
-_parsed: tuple[dict, dict] | None = None
+# Parsed articles by (path, file digest): (the previous build's, this build's, known digests by path).
+_parsed: tuple[dict, dict, dict] | None = None
 
 
 def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problems) -> Article | None:
     match = ARTICLE_FILE_RE.match(path.name)
-    raw = path.read_bytes()
-    key = (str(path), bytes_digest(raw))
-    cached = _parsed[0].get(key) if _parsed is not None else None
+    known = _parsed[2].get(str(path)) if _parsed is not None else None  # the digest, if the caller knows it
+    key = (str(path), known) if known else None
+    cached = _parsed[0].get(key) if key else None
+    if cached is None:
+        raw = path.read_bytes()
+        key = (str(path), bytes_digest(raw))
+        cached = _parsed[0].get(key) if _parsed is not None else None
     doc = cached[0] if cached else read_markdown_file(path, problems, raw)
     if doc is None:
         return None
@@ -624,15 +628,18 @@ def digest_of(*parts) -> str:
     return bytes_digest(repr(parts).encode("utf-8"))
 
 
-def load_site(content: Path, base_url: str | None = None, parsed: dict | None = None) -> Site:
+def load_site(content: Path, base_url: str | None = None, parsed: dict | None = None,
+              digests: dict | None = None) -> Site:
     """Read and check the whole content tree; raise ContentError listing every error.
 
     ``parsed`` caches parsed articles between builds: pass the previous build's
-    dict and it is updated in place with this build's articles.
+    dict and it is updated in place with this build's articles. ``digests``
+    gives files' content digests already known (path → digest), so a cached
+    article is not even read again.
     """
     global _parsed
     fresh: dict = {}
-    _parsed = (parsed, fresh) if parsed is not None else None
+    _parsed = (parsed, fresh, digests or {}) if parsed is not None else None
     try:
         site = _load_site(Path(content), base_url)
     finally:

@@ -296,17 +296,17 @@ class SearchIndex:
             results = tqdm(pool(_month_files, work), total=len(work), desc="search", unit="month",
                            disable=not progress or None, leave=False)
             for (month, _), (files, sizes, terms) in zip(work, results):
-                for path, data in files:
-                    yield path, keys[month], data
-                built[month] = (keys[month], sizes, sorted(terms), [path for path, _ in files])
+                keyed = [(path, bytes_digest(data), data) for path, data in files]
+                yield from keyed  # keyed by their bytes: a correction rewrites only the files that changed
+                built[month] = (keys[month], sizes, sorted(terms), [(path, key) for path, key, _ in keyed])
         for month in [m for m in known if m not in self.months]:
             del known[month]
         known.update(built)
         for month, articles in self.months.items():
-            key, sizes, terms, paths = known[month]
+            key, sizes, terms, files = known[month]
             if month not in built:
-                for path in paths:
-                    yield path, key, None
+                for path, file_key in files:
+                    yield path, file_key, None
             number = month_number(*map(int, month.split("-")))
             segments.append([number, month, len(articles), *sizes])
             for term in terms:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import LUNR_JS, PROJECT
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def digest(*parts) -> str:
@@ -56,7 +56,7 @@ class BuildState:
     parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
     keywords: dict = field(default_factory=dict)  # keyword source text → 关键词
     titles: dict = field(default_factory=dict)  # title → whole words for the search index
-    months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, site paths)
+    months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, [(site path, key)])
 
     @classmethod
     def load(cls, path: Path) -> "BuildState | None":
