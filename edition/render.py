@@ -20,7 +20,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from . import LUNR_JS, PROJECT, indexes, metadata  # noqa: F401  (PROJECT is part of this module's interface)
+from . import LUNR_JS, indexes, metadata
 from .model import Site
 from .state import digest
 
@@ -220,11 +220,6 @@ class Renderer:
                 yield self._job((entry.name, len(entry.items), number, len(chunks), shown), "index_entry.html",
                                 entry.page_url(number), entry=entry, items=chunk, number=number,
                                 count=len(chunks), label=label, kind=kind, overview=overview, pub=pub)
-
-    def pages(self) -> Iterator[tuple[str, bytes]]:
-        """Every page, rendered: for callers that want the whole site."""
-        for job in self.jobs():
-            yield job.path, job.render(self)
 
     def assets(self) -> Iterator[tuple[str, Path]]:
         """Static files: the stylesheet and scripts, lunr.js, then the content's PDFs and images."""

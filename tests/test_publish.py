@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from pathlib import Path
 
 import feedparser
 from lxml import etree
