@@ -10,10 +10,12 @@ byte-for-byte as it was.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 from pathlib import Path, PurePosixPath
 
+_LIBC = ctypes.CDLL(None, use_errno=True)
 MARKER = ".edition-site"  # marks a folder as built output, which a later build may replace
 
 
@@ -66,6 +68,9 @@ class SiteWriter:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
         self.before_apply()
+        if self.out.exists() and _exchange(self.tmp, self.out):
+            shutil.rmtree(self.tmp)  # now the old site
+            return
         old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
         if self.out.exists():
             os.replace(self.out, old)
@@ -106,6 +111,16 @@ class SiteUpdater(SiteWriter):
         for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
             if self.out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so there is no moment
+    without a site; False where the system cannot, and the caller renames twice instead."""
+    rename = getattr(_LIBC, "renameat2", None)
+    if rename is None:
+        return False
+    at_cwd, exchange = -100, 2
+    return rename(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0
 
 
 def _running(pid: int) -> bool:
