@@ -146,8 +146,8 @@ def _build(args) -> int:
             outputs[job.path] = job.key
             if not (unchanged(job.path, job.key) and (args.out / job.path).is_file()):
                 todo.append(job)
-        pages = render_all(renderer, todo, args.jobs)
-        for job, data in tqdm(zip(todo, pages), total=len(todo), desc="pages", unit="page",
+        rendered = render_all(renderer, todo, args.jobs)
+        for job, data in tqdm(zip(todo, rendered), total=len(todo), desc="pages", unit="page",
                               disable=args.quiet or None, leave=False):
             writer.write(job.path, data)
         for path, source in renderer.assets():
@@ -156,7 +156,8 @@ def _build(args) -> int:
                 writer.copy(path, source)
         timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        for path, file_key, data in SearchIndex(site, segmenter, jobs=args.jobs).files(state.months, progress=not args.quiet):
+        index = SearchIndex(site, segmenter, jobs=args.jobs)
+        for path, file_key, data in index.files(state.months, progress=not args.quiet):
             outputs[path] = file_key
             if data is not None and not unchanged(path, file_key):
                 writer.write(path, data)
@@ -170,8 +171,8 @@ def _build(args) -> int:
     if args.verbose:
         for stage, seconds in timings.items():
             print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
-    pages = sum(len(i.pages) for i in site.issues)
-    counts = f"built {len(site.issues)} issues, {len(site.articles)} articles, {pages} 版面"
+    page_count = sum(len(i.pages) for i in site.issues)
+    counts = f"built {len(site.issues)} issues, {len(site.articles)} articles, {page_count} 版面"
     save_summary(summary_file, Summary(key, out_name, tree, tree_digest, [str(w) for w in site.warnings], counts))
     if not args.quiet:
         how = f" ({len(outputs) - writer.written} unchanged, {len(writer.stale)} removed)" if incremental else ""

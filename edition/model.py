@@ -8,6 +8,7 @@ stay stable when articles are added, removed or reordered.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -422,8 +423,8 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
 
     media_base = path.parent.relative_to(issue.source).as_posix()
     body = cached[1] if cached else markup.render_body(doc.body, asset_url)
-    if _parsed is not None:
-        _parsed[1][key] = (doc, body)
+    if _parsed is not None:  # the Markdown source is not needed again: keep the state small
+        _parsed[1][key] = (dataclasses.replace(doc, body="") if doc.body else doc, body)
     article.digest = doc.digest
     for src, offset in body.assets:
         line = doc.body_line + offset

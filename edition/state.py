@@ -61,12 +61,7 @@ class BuildState:
     @classmethod
     def load(cls, path: Path) -> "BuildState | None":
         """The saved state, or None when there is none or it cannot be read (then: full build)."""
-        try:
-            with open(path, "rb") as handle:
-                version, state = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
-            return None
-        return state if version == STATE_VERSION and isinstance(state, cls) else None
+        return _unpickle(path, cls)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,12 +110,22 @@ def content_tree(content: Path, known: dict) -> tuple[dict, str]:
 
 
 def load_summary(path: Path) -> Summary | None:
+    return _unpickle(path, Summary)
+
+
+def _unpickle(path: Path, kind: type):
+    """A saved state or summary; None (so: a full build) when missing, from another version,
+    or unreadable, which the build says rather than hides."""
     try:
         with open(path, "rb") as handle:
-            version, summary = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+            version, value = pickle.load(handle)
+    except FileNotFoundError:
         return None
-    return summary if version == STATE_VERSION and isinstance(summary, Summary) else None
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as exc:
+        print(f"note: build state {path} is unreadable ({exc.__class__.__name__}); building everything",
+              file=sys.stderr)
+        return None
+    return value if version == STATE_VERSION and isinstance(value, kind) else None
 
 
 def save_summary(path: Path, summary: Summary) -> None:
