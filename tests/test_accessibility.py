@@ -44,6 +44,6 @@ def test_no_serious_or_critical_accessibility_violations(page, sample_site, name
     page.goto(f"{sample_site.as_uri()}/{PAGES[name]}")
     if name == "search with results":
         page.wait_for_selector("#search-results li")
-        page.wait_for_function("!document.getElementById('search-status').textContent.includes('正在')")  # finished
+        page.wait_for_selector("body[data-search-done=true]")
     found = serious(page)
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)

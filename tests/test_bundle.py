@@ -40,7 +40,7 @@ def test_unzipped_bundle_reads_and_searches_from_disk(bundle, tmp_path, page):
     page.get_by_role("link", name="全文检索").click()
     page.fill("#q", "仲旭东")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.getElementById('search-status').textContent.includes('正在')")  # finished
+    page.wait_for_selector("body[data-search-done=true]")
     assert page.locator("#search-results li").count() >= 5
     page.locator("#search-results li a").first.click()
     assert "仲旭东" in page.locator("main").inner_text()
