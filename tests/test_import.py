@@ -55,7 +55,8 @@ def test_normalise_keeps_raw_line_numbers_and_takes_off_markers_marks_and_labels
     assert [(l.no, l.text, l.heading) for l in lines] == [
         (1, "深刻领会二十大报告。", 0), (2, "■记者 华婷婷", 4), (3, "各镇街道作了表态发言。", 0),
         (3, "扫一扫 看视频", 0), (4, "学习党的二十大精神。", 0), (4, "■摄影 王 强", 0), (5, "标题", 0), (6, "", 0)]
-    assert [text for _, text in review.removed] == ["##paidbegin##", "U+200B"]
+    assert [text for _, text in review.removed] == ["##paidbegin##", "\u200b"]
+    assert any("U+200B" in str(note) for note in review.notes)
 
 
 def test_blocks_split_at_blank_lines_and_before_lines_that_only_start_something():

@@ -19,6 +19,7 @@ from .review import Review
 from .text import bigrams, ends_sentence, join_lines, letter_spaced, overlap, undouble, unwrap_spaces
 
 LEAD = "本报讯"
+UNTITLED = "（标题待补）"
 PUBLIC_AD_RE = re.compile(r"公\s*/?\s*益\s*/?\s*广\s*/?\s*告")
 ROLES = ("本报评论员", "评论员", "通讯员", "见习记者", "实习生", "记者", "摄影")
 ROLE_RE = re.compile("(" + "|".join(ROLES) + ")")
@@ -259,6 +260,10 @@ def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft]
         if draft.paragraphs and not ends_sentence(draft.paragraphs[-1]):
             review.note(draft.segment.blocks[-1].last, "lost-text",
                         f"「{draft.title[:16]}」 ends mid-sentence: text was probably lost in extraction")
+    for draft in articles + drafts:
+        if not draft.title.strip():
+            draft.title = UNTITLED
+            review.note(draft.line, "title", "no usable title found; give it one")
     everything = sorted(articles + drafts, key=lambda d: d.line)
     lead = next((d for d in everything if _is_lead(items, d)), None)
     if lead is not None and everything[0] is not lead:
@@ -482,7 +487,7 @@ def _attach_orphans(drafts: list[Draft], segments, review) -> None:
             draft.kind = "photo"
             review.note(draft.line, "title", f"photo caption with no title; title taken from its first words: {draft.title}")
         else:
-            draft.title = "（标题待补）"
+            draft.title = UNTITLED
             review.note(draft.line, "title", "body with no title found; give it one")
 
 

@@ -58,7 +58,8 @@ def normalise(text: str, review: Review) -> list[Line]:
         value = PAYWALL_RE.sub("", value)
         invisible = INVISIBLE_RE.findall(value)
         if invisible:
-            review.drop(no, " ".join(f"U+{ord(c):04X}" for c in invisible), "invisible control characters")
+            review.drop(no, "".join(invisible), "invisible control characters",
+                        shown=" ".join(f"U+{ord(c):04X}" for c in invisible))
             value = INVISIBLE_RE.sub("", value)
         value = value.strip()
         heading = 0

@@ -23,10 +23,13 @@ class Review:
     def note(self, line: int, topic: str, message: str) -> None:
         self.notes.append(Note(line, topic, message))
 
-    def drop(self, line: int, text: str, why: str) -> None:
-        """Text that will not reach any article; reported so nothing vanishes silently."""
+    def drop(self, line: int, text: str, why: str, shown: str = "") -> None:
+        """Text that will not reach any article; reported so nothing vanishes silently.
+
+        ``shown`` is how the report prints it, for characters that cannot be seen.
+        """
         self.removed.append((line, text))
-        self.note(line, "removed", f"{why}: {text[:40]}")
+        self.note(line, "removed", f"{why}: {shown or text[:40]}")
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}

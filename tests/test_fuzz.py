@@ -1,0 +1,81 @@
+"""Property tests: generated input must never crash the reader, the Markdown pipeline, the
+tokenizers (which must also agree, Python and JS) or the importer, and the importer must
+never lose a character it does not report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from edition import markup
+from edition.errors import Problems
+from edition.ingest import import_text
+from edition.ingest.pipeline import unaccounted
+from edition.reader import read_markdown_file
+from edition.search import fnv1a
+from edition.tokenizer import index_tokens, normalize, query_tokens
+
+# Text that looks like what arrives: Chinese with full-width forms, astral ideographs,
+# newspaper marks, Markdown and YAML syntax, invisible and bidi controls, odd white space.
+ALPHABET = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),  # common Han
+    st.characters(min_codepoint=0x20000, max_codepoint=0x20010),  # CJK Ext-B, outside the BMP
+    st.sampled_from(list("，。、；：？！“”‘’（）《》【】—…·■◆#*_`[]()<>{}|-:!\\/\"' \t\n\r\u3000\u200b\u202e\ufeff")),
+    st.sampled_from(["本报讯", "记者", "摄影", "通讯员", "编辑/", "公益广告", "扫一扫 看视频", "##paidbegin##",
+                     "{{gap}}", "---", "目录", "理论学习中心组", "\n\n"]),
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),  # full-width ASCII
+)
+TEXT = st.lists(ALPHABET, max_size=300).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXT, st.booleans())
+def test_the_importer_never_crashes_and_accounts_for_every_character(text, periodical):
+    result = import_text(text, periodical=periodical)
+    assert not unaccounted(text, result)
+    assert all(draft.title.strip() for draft in result.drafts)
+
+
+@SETTINGS
+@given(TEXT)
+def test_the_front_matter_reader_reports_problems_instead_of_raising(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("fm") / "a.md"
+    path.write_bytes(("---\n" + text).encode("utf-8", "surrogatepass"))
+    problems = Problems()
+    document = read_markdown_file(path, problems)
+    assert (document is None) == bool(problems.errors)
+    for problem in problems.items:
+        assert problem.line >= 1 and str(path) in str(problem)
+
+
+@SETTINGS
+@given(TEXT)
+def test_markdown_never_lets_raw_html_or_script_through(text):
+    body = markup.render_body(text, lambda src: "media/" + src)
+    assert "<script" not in body.html.lower().replace("&lt;script", "")
+    assert "javascript:" not in body.html.lower().replace("&quot;", "")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is needed for the JS tokenizer")
+@settings(max_examples=25, deadline=None)
+@given(st.lists(TEXT, min_size=20, max_size=20))
+def test_python_and_js_tokenizers_agree_on_generated_text(texts):
+    script = (
+        "const t = require(process.argv[1]);"
+        "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(input.map(s => [t.normalize(s), t.indexTokens(s), t.queryTokens(s),"
+        " t.hash(s)])));"
+    )
+    run = subprocess.run(["node", "-e", script, str(ROOT / "templates/assets/search/tokenizer.js")],
+                         input=json.dumps(texts), capture_output=True, text=True, check=True)
+    expected = [[normalize(s), index_tokens(s), query_tokens(s), fnv1a(s)] for s in texts]
+    assert json.loads(run.stdout) == expected
