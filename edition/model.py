@@ -28,6 +28,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_FILE_RE = re.compile(r"^(?:(\d+)-)?(.+)\.md$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RESERVED_SLUGS = {"index"}
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 RESERVED_FOLDERS = {"archive", "assets", "authors", "corrections", "data", "search"}  # top-level output folders of the site
 
 
@@ -390,10 +391,13 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
     f = _Fields(doc, doc.meta, problems, ARTICLE_FIELDS)
     title = f.text("title", required=True)
     slug = f.text("id") or match.group(2)
+    where = "id" if "id" in doc.meta else None
+    fix = "change the id" if where else "rename the file or set `id`"
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        where = "id" if "id" in doc.meta else None
-        f.error(where, f"`{slug}` cannot be a URL: use ASCII a-z, 0-9 and - "
-                       f"({'change the id' if where else 'rename the file or set `id`'})")
+        f.error(where, f"`{slug}` cannot be a URL: use ASCII a-z, 0-9 and - ({fix})")
+    elif slug in WINDOWS_RESERVED:
+        f.error(where, f"`{slug}` is a reserved device name on Windows, so the site could not be copied "
+                       f"to a USB stick or opened there ({fix})")
     start_page = f.integer("page")
     if start_page is not None and issue.publication.kind != "periodical":
         f.warn("page", "`page` is for periodicals; a newspaper article's page is its folder")
