@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .blocks import Block
 from .review import Review
-from .text import bigrams, ends_sentence, join_lines, letter_spaced, overlap, undouble, unwrap_spaces
+from .text import ends_sentence, join_lines, letter_spaced, overlap, unwrap_spaces
 
 LEAD = "本报讯"
 UNTITLED = "（标题待补）"
@@ -826,7 +826,3 @@ def unwrap_spaces_keep_latin(text: str) -> str:
         marks, _, rest = text.partition(" ")
         return f"{marks} {unwrap_spaces(rest)}"
     return unwrap_spaces(text)
-
-
-__all__ = ["Draft", "PageMeta", "assemble_newspaper", "assemble_periodical", "bigrams", "parse_byline",
-           "paragraphs", "title_parts", "undouble"]
