@@ -6,11 +6,12 @@ whose key changed, deletes the files nobody produces any more, and keeps the
 rest. Anything that could change every page (the build code, templates, static
 assets, site and publication settings, the word list, the options) goes into
 the global key, and a different global key means a full build. Keys come from
-file contents, never from modification times.
+file contents; a file's size and modification time only spare re-hashing it
+when neither changed, as git's index does.
 
-The state lives outside the site (it must not be uploaded) and is removed
-before a build starts changing the site, so a build that dies half-way leaves
-no state behind and the next build is a full one: the cache repairs itself.
+The state lives outside the site (it must not be uploaded) and is removed just
+before a build changes the site, so a build that dies half-way leaves no state
+behind and the next build is a full one: the cache repairs itself.
 """
 
 from __future__ import annotations
