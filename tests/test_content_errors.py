@@ -170,3 +170,27 @@ def test_strict_and_quiet_print_each_warning_once_or_not_at_all(tiny, tmp_path, 
     assert err.count("subtitel") == 1
     code, out, err = build("--content", tiny, "--out", tmp_path / "b", "-q")
     assert code == 0 and out == "" and err == ""
+
+
+def test_a_nul_byte_is_reported_at_its_line(tiny, tiny_site, build):
+    before = snapshot(tiny_site)
+    (tiny / "daily/2022-06-28/01/01-lead.md").write_bytes("---\ntitle: 标题\n---\n\n正文\x00。\n".encode())
+    code, _, err = build("--content", tiny, "--out", tiny_site)
+    assert code == 1 and "daily/2022-06-28/01/01-lead.md:5: file contains a NUL byte" in err
+    assert snapshot(tiny_site) == before
+
+
+def test_a_symbolic_link_out_of_the_content_folder_is_refused(tiny, tiny_site, build, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text(article("外部文件"), encoding="utf-8")
+    (tiny / "daily/2022-06-28/01/03-link.md").symlink_to(secret)
+    code, _, err = build("--content", tiny, "--out", tiny_site)
+    assert code == 1 and "01/03-link.md:1: symbolic link points outside the content folder" in err
+
+
+def test_invisible_and_bidi_controls_are_removed_from_titles(tiny, tmp_path, build):
+    write(tiny, {"daily/2022-06-28/01/01-lead.md": article("深化\u200b全国\u202e文明\ufeff城市")})
+    assert build("--content", tiny, "--out", tmp_path / "out", "-q")[0] == 0
+    page = (tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"story-title\">深化全国文明城市</h1>" in page
+    assert not any(c in page for c in "\u200b\u202e\ufeff")
