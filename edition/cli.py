@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
 from pathlib import Path
 
-import yaml
 from tqdm import tqdm
 
-from .errors import ContentError
+from .errors import ContentError, Problems
+from .reader import read_yaml_file
 from .model import Site, load_site
 from .sitecheck import check_site
 from .state import (BuildLock, BuildState, Summary, content_tree, digest, file_digest, forget, global_key,
@@ -198,10 +199,13 @@ def bundle(args) -> int:
     code = build(args)
     if code:
         return code
-    site = load_site(args.content, base_url=args.base_url)
+    # the build has just written the archive's own index: read the counts there, not the content again
+    index = json.loads((args.out / "data/index.json").read_text(encoding="utf-8"))
+    issues = [i for pub in index["publications"] for i in pub["issues"]]
+    latest = max((dt.date.fromisoformat(i["date"]) for i in issues), default=None)
     target = args.zip or args.out.absolute().with_name(args.out.absolute().name + ".zip")
-    latest = max((i.date for i in site.issues), default=None)
-    count = make_bundle(args.out, target, site.title, site.language, len(site.issues), len(site.articles), latest)
+    count = make_bundle(args.out, target, index["title"], index["language"], len(issues),
+                        sum(i["articles"] for i in issues), latest)
     if not args.quiet:
         print(f"bundled {count} files into {target} ({target.stat().st_size / 1e6:.1f} MB); "
               "unzip it and open 使用说明.html")
@@ -244,8 +248,11 @@ def import_raw(args) -> int:
     pub_file = args.content / args.publication / "publication.yml"
     if not pub_file.is_file():
         return usage(f"{pub_file} not found; create the publication first (see {args.content}/README.md)")
-    meta = yaml.safe_load(pub_file.read_text(encoding="utf-8")) or {}
-    kind = meta.get("kind", "newspaper") if isinstance(meta, dict) else "newspaper"
+    problems = Problems()
+    doc = read_yaml_file(pub_file, problems)
+    if doc is None:
+        raise ContentError(problems.items)
+    kind = doc.meta.get("kind", "newspaper")
     result = import_text(read_raw(args.raw), periodical=kind == "periodical")
     given = None
     if args.date:
@@ -299,5 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"build failed: {len(exc.problems)} problem(s); {args.out} was left unchanged", file=sys.stderr)
+        if args.command == "import":
+            print(f"import failed: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        else:
+            print(f"build failed: {len(exc.problems)} problem(s); {args.out} was left unchanged", file=sys.stderr)
         return 1

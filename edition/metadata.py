@@ -123,6 +123,7 @@ def archive_index(site: Site) -> dict:
     return {
         "version": DATA_VERSION,
         "title": site.title,
+        "language": site.language,
         "urls_are_absolute": bool(site.base_url),
         "note": "" if site.base_url else "No base URL was given: URLs are relative to the site root.",
         "publications": [{

@@ -12,7 +12,7 @@ import multiprocessing
 import posixpath
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -74,11 +74,13 @@ class Job:
     key: str
     template: str | None
     context: dict
+    lazy: dict = field(default_factory=dict)  # context values computed only if the page is rendered
 
     def render(self, renderer: "Renderer") -> bytes:
         if self.template is None:  # a data file, made by a function
             return self.context["make"]()
-        return renderer.render(self.template, self.path, self.context)
+        context = {**self.context, **{name: make() for name, make in self.lazy.items()}}
+        return renderer.render(self.template, self.path, context)
 
 
 class Renderer:
@@ -105,8 +107,8 @@ class Renderer:
         html = self.env.get_template(template).render(site=self.site, here=here, canonical=canonical, **context)
         return html.encode("utf-8")
 
-    def _job(self, shows, template: str, here: str, **context) -> Job:
-        return Job(here, digest(self.global_key, template, here, shows), template, context)
+    def _job(self, shows, template: str, here: str, lazy: dict | None = None, **context) -> Job:
+        return Job(here, digest(self.global_key, template, here, shows), template, context, lazy or {})
 
     def jobs(self) -> Iterator[Job]:
         site = self.site
@@ -195,10 +197,11 @@ class Renderer:
             for page in issue.pages:
                 yield self._job(shows, "page.html", page.url, pub=pub, issue=issue, page=page)
             for article in issue.articles:
-                yield self._job(shows, "article.html", article.url, pub=pub, issue=issue, article=article,
-                                ld=metadata.article_ld(article, self.site, functools.partial(
-                                    link_from, self.site, here=article.url)),
-                                qr=qr_svg(self.site, article.url) if self.site.qr else "")
+                # JSON-LD and the QR code cost real time: made only for pages that are rendered
+                link = functools.partial(link_from, self.site, here=article.url)
+                lazy = {"ld": functools.partial(metadata.article_ld, article, self.site, link),
+                        "qr": functools.partial(qr_svg, self.site, article.url) if self.site.qr else str}
+                yield self._job(shows, "article.html", article.url, lazy=lazy, pub=pub, issue=issue, article=article)
             yield Job(metadata.data_path(issue), digest(self.global_key, "data", shows), None,
                       {"make": functools.partial(_issue_json, issue, self.site)})
         if pub.kind == "newspaper":

@@ -65,11 +65,7 @@ class BuildState:
         return _unpickle(path, cls)
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump((STATE_VERSION, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        _pickle(path, self)
 
 
 @dataclass
@@ -130,9 +126,15 @@ def _unpickle(path: Path, kind: type):
 
 
 def save_summary(path: Path, summary: Summary) -> None:
+    _pickle(path, summary)
+
+
+def _pickle(path: Path, value) -> None:
+    """Write atomically: a reader finds the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as handle:
-        pickle.dump((STATE_VERSION, summary), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((STATE_VERSION, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problems
+from ..reader import decode
 from .review import Review
 
 PAYWALL_RE = re.compile(r"##paid(?:begin|end)##")
@@ -33,18 +34,10 @@ class Line:
 
 
 def read_raw(path: Path) -> str:
-    """The file as text; bad encodings are a `path:line` error, never guessed."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems = Problems()
-        problems.error(path, line, f"not valid UTF-8 (byte {exc.start}); convert the file to UTF-8 first")
-        raise ContentError(problems.items) from None
-    if "\x00" in text:
-        problems = Problems()
-        problems.error(path, text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte; is this a binary file?")
+    """The file as text, decoded as strictly as content files are: bad bytes are a `path:line` error."""
+    problems = Problems()
+    text = decode(path.read_bytes(), path, problems)
+    if text is None:
         raise ContentError(problems.items)
     return text
 
