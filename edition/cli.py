@@ -19,9 +19,9 @@ from .errors import ContentError, Problems
 from .reader import read_yaml_file
 from .model import Site, load_site
 from .sitecheck import check_site
-from .state import (BuildLock, BuildState, Summary, content_tree, digest, file_digest, forget, global_key,
-                    load_summary, save_summary)
-from .writer import MARKER, SiteUpdater, SiteWriter
+from .state import (BuildLock, BuildState, Summary, content_tree, digest, file_digest, forget_summary,
+                    global_key, load_summary, pending_state, save_summary)
+from .writer import MARKER, SiteUpdater, SiteWriter, built_id
 
 from . import LUNR_JS, PROJECT
 
@@ -109,15 +109,16 @@ def _build(args) -> int:
     summary = None if args.clean else load_summary(summary_file)
     tree, tree_digest = content_tree(args.content, summary.tree if summary else {})
     out_name = str(args.out.resolve())
-    if summary and (summary.global_key, summary.out, summary.tree_digest) == (key, out_name, tree_digest) \
-            and (args.out / MARKER).is_file() and state_file.is_file():
+    site_id = built_id(args.out)
+    if summary and (summary.global_key, summary.out, summary.tree_digest, summary.build_id) == \
+            (key, out_name, tree_digest, site_id) and site_id:
         return _nothing_changed(args, summary, time.perf_counter() - started)
     from .render import Renderer, render_all  # after the check above: these take most of a second to import
     from .search import SearchIndex
     from .words import Segmenter
 
-    state = None if args.clean else BuildState.load(state_file)
-    if state is None or state.global_key != key or state.out != out_name or not (args.out / MARKER).is_file():
+    state = None if args.clean else BuildState.load_for(state_file, site_id)
+    if state is None or state.global_key != key or state.out != out_name:
         state = BuildState(global_key=key, out=out_name)  # nothing to reuse: a full build
     known = {str(args.content / rel): entry[2] for rel, entry in tree.items()}
     site = _load(args, parsed=state.parsed, digests=known)
@@ -135,7 +136,15 @@ def _build(args) -> int:
     incremental = bool(previous)
     outputs: dict[str, str] = {}
     writer = SiteUpdater(args.out, set()) if incremental else SiteWriter(args.out)
-    writer.before_apply = lambda: forget(state_file)
+
+    def before_apply() -> None:
+        """Record the state of the new site before it goes live, so a kill at any point after
+        leaves a state that matches whichever site is in place."""
+        state.outputs, state.titles, state.build_id = outputs, segmenter.titles, writer.build_id
+        forget_summary(state_file)
+        state.save(pending_state(state_file))
+
+    writer.before_apply = before_apply
 
     def unchanged(path: str, key: str) -> bool:
         return incremental and previous.get(path) == key
@@ -165,16 +174,17 @@ def _build(args) -> int:
         timings["search"] = time.perf_counter() - mark
         mark = time.perf_counter()
         writer.stale = set(previous) - set(outputs)
+        writer.build_id = digest(sorted(outputs.items()))
     timings["write"] = time.perf_counter() - mark
-    state.outputs, state.titles = outputs, segmenter.titles
-    state.save(state_file)
+    os.replace(pending_state(state_file), state_file)
     elapsed = time.perf_counter() - started
     if args.verbose:
         for stage, seconds in timings.items():
             print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
     page_count = sum(len(i.pages) for i in site.issues)
     counts = f"built {len(site.issues)} issues, {len(site.articles)} articles, {page_count} 版面"
-    save_summary(summary_file, Summary(key, out_name, tree, tree_digest, [str(w) for w in site.warnings], counts))
+    save_summary(summary_file, Summary(key, out_name, tree, tree_digest, writer.build_id,
+                                       [str(w) for w in site.warnings], counts))
     if not args.quiet:
         how = f" ({len(outputs) - writer.written} unchanged, {len(writer.stale)} removed)" if incremental else ""
         print(f"{counts}: {writer.written} files written to {args.out}{how} in {elapsed:.2f} s")

@@ -9,9 +9,12 @@ the global key, and a different global key means a full build. Keys come from
 file contents; a file's size and modification time only spare re-hashing it
 when neither changed, as git's index does.
 
-The state lives outside the site (it must not be uploaded) and is removed just
-before a build changes the site, so a build that dies half-way leaves no state
-behind and the next build is a full one: the cache repairs itself.
+The state lives outside the site (it must not be uploaded). It names the
+build it describes, and the site's marker file names the build that wrote it.
+A build saves its new state as "pending" just before it swaps the new site in,
+and makes it the state just after; so whenever a build is killed, one of the
+two matches the site in place, and the next build picks that one. A state that
+matches neither is ignored (a full build): the cache repairs itself.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from . import LUNR_JS, PROJECT
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def digest(*parts) -> str:
@@ -52,6 +55,7 @@ def global_key(content: Path, templates: Path, options: tuple) -> str:
 class BuildState:
     global_key: str = ""
     out: str = ""  # the output folder this state describes
+    build_id: str = ""  # the build whose site this describes, as written in the site's marker
     names: str = ""  # digest of the words added to jieba (dict.txt and byline names)
     outputs: dict[str, str] = field(default_factory=dict)  # site path → key
     parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
@@ -60,9 +64,16 @@ class BuildState:
     months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, [(site path, key)])
 
     @classmethod
-    def load(cls, path: Path) -> "BuildState | None":
-        """The saved state, or None when there is none or it cannot be read (then: full build)."""
-        return _unpickle(path, cls)
+    def load_for(cls, path: Path, site_id: str) -> "BuildState | None":
+        """The saved state of the site in place: the last build's, or the pending one of a build
+        killed just after it swapped its site in. None (then: a full build) when neither matches."""
+        if not site_id:
+            return None
+        for candidate in (path, pending_state(path)):
+            state = _unpickle(candidate, cls)
+            if state is not None and state.build_id == site_id:
+                return state
+        return None
 
     def save(self, path: Path) -> None:
         _pickle(path, self)
@@ -77,6 +88,7 @@ class Summary:
     out: str
     tree: dict  # content file → (size, modification time, content digest)
     tree_digest: str
+    build_id: str  # the site it describes, as for the build state
     warnings: list
     line: str  # the summary line the build printed
 
@@ -138,10 +150,14 @@ def _pickle(path: Path, value) -> None:
     os.replace(tmp, path)
 
 
-def forget(path: Path) -> None:
-    """Remove the state before the site changes, so an interrupted build is never trusted."""
-    for stale in (path, path.with_suffix(".summary")):
-        stale.unlink(missing_ok=True)
+def pending_state(path: Path) -> Path:
+    return path.with_suffix(".pending")
+
+
+def forget_summary(path: Path) -> None:
+    """Drop the summary before the site changes: it lets a build skip every check, so it must
+    never outlive the site it describes."""
+    path.with_suffix(".summary").unlink(missing_ok=True)
 
 
 class BuildLock:
@@ -167,6 +183,10 @@ class BuildLock:
         self.handle.truncate()
         self.handle.write(str(os.getpid()))
         self.handle.flush()
+        for kind in ("state", "pending", "summary"):  # half-written by a killed build: none runs now
+            for leftover in self.path.parent.glob(f"{self.path.stem}.{kind}.*.tmp"):
+                if leftover.name.split(".")[-2].isdigit():
+                    leftover.unlink()
         return self
 
     def __exit__(self, *exc) -> None:

@@ -1,0 +1,184 @@
+"""A build killed at any moment leaves the old site or the new one, never a mix, and the next
+build recovers by itself; builds of one site never run at once, even beside ``serve``."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from conftest import ROOT, article
+
+KILLS = 20
+LEAD = "daily/2022-06-28/01/01-lead.md"
+ADDED = "daily/2022-06-28/02/03-added.md"
+REMOVED = "daily/2022-06-28/02/02-weather.md"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_version(content: Path, version: str) -> None:
+    """Two editions of the same content: B retitles the lead, adds one article and drops another,
+    so going from one to the other writes, keeps and deletes files."""
+    lead = content / LEAD
+    text = lead.read_text(encoding="utf-8")
+    titles = {"A": "title: 深化全国文明城市巩固工作", "B": "title: 持续深化全国文明城市巩固工作"}
+    for title in titles.values():
+        text = text.replace(title, titles[version])
+    lead.write_text(text, encoding="utf-8")
+    if version == "B":
+        (content / ADDED).write_text(article("新增的稿件", "本报讯 新增的正文。"), encoding="utf-8")
+        (content / REMOVED).rename(content / "weather.bak")
+    else:
+        (content / ADDED).unlink(missing_ok=True)
+        if (content / "weather.bak").exists():
+            (content / "weather.bak").rename(content / REMOVED)
+
+
+def command(content: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "-q", *extra]
+
+
+def killed_at(op: int, content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """A build SIGKILLed just before its op-th change to the file system (0: not killed)."""
+    return subprocess.run([sys.executable, str(ROOT / "tests/kill_at.py"), str(op), "--content", str(content),
+                           "--out", str(out), "-q", *extra], capture_output=True, text=True)
+
+
+def changes(run: subprocess.CompletedProcess, out: Path) -> tuple[int, list[int]]:
+    """How many changes a build made, and which of them touch the live site or the build state
+    rather than the build's own temporary folder."""
+    ops = [line.split(" ", 3)[1:] for line in run.stderr.splitlines() if line.startswith("op ")]
+    live = [int(number) for number, _, path in ops
+            if path.startswith("/") and f"/.{out.name}.building-" not in path]
+    return len(ops), live
+
+
+def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site(tiny, tmp_path, build):
+    content = tmp_path / "content"
+    out = tmp_path / "out" / "site"
+    expected = {}
+    for version in ("B", "A"):
+        set_version(content, version)
+        assert build("--content", content, "--out", tmp_path / f"expected-{version}", "-q", "--clean")[0] == 0
+        expected[version] = snapshot(tmp_path / f"expected-{version}")
+    subprocess.run(command(content, out), check=True)
+    # list the changes each kind of build makes, going from A to B and back
+    plans = {}
+    for version, extra in (("B", ()), ("A", ("--clean",))):
+        set_version(content, version)
+        run = killed_at(0, content, out, *extra)
+        assert run.returncode == 0 and snapshot(out) == expected[version], run.stderr
+        plans[extra] = changes(run, out)
+
+    rng = random.Random(7)
+    seen = {"old": 0, "new": 0}
+    current = "A"
+    for kill in range(KILLS):
+        new = "B" if current == "A" else "A"
+        set_version(content, new)
+        extra = ("--clean",) if kill % 4 == 3 else ()
+        total, live = plans[extra]
+        # half the kills anywhere in the build, half at the moments the live site or state changes
+        op = rng.randint(1, total) if kill % 2 == 0 else rng.choice(live)
+        run = killed_at(op, content, out, *extra)
+        assert run.returncode == -signal.SIGKILL, f"kill {kill} at change {op}/{total}: the build was not killed"
+        now = snapshot(out)
+        assert now in (expected[current], expected[new]), f"kill {kill} at change {op}/{total} left a mixed site"
+        seen["old" if now == expected[current] else "new"] += 1
+
+        code, _, err = build("--content", content, "--out", out, "-q")  # the next build, not killed
+        assert code == 0, err
+        assert snapshot(out) == expected[new], f"the build after kill {kill} did not recover"
+        assert not list(out.parent.glob(".site.*")), "a killed build's temporary folder was left behind"
+        current = new
+    assert seen["old"] and seen["new"], f"the kills did not fall both before and after the swap: {seen}"
+    code, summary, _ = build("--content", content, "--out", out)
+    assert code == 0 and "nothing changed" in summary, "the build cache did not recover"
+    assert not list((out.parent / ".edition-cache").glob("*.tmp")), "half-written state files were left behind"
+
+
+def test_a_kill_on_either_side_of_the_swap_keeps_the_incremental_cache(tiny, tmp_path, build):
+    """Killed just before the new site goes live, the old state matches the site; killed just
+    after, the pending state does. Either way the next build is incremental, not a full one."""
+    content = tmp_path / "content"
+    out = tmp_path / "site"
+    cache = tmp_path / ".edition-cache"
+    set_version(content, "A")
+    assert build("--content", content, "--out", out, "-q")[0] == 0
+    state_a = (cache / "site.state").read_bytes()
+    site_a = tmp_path / "site-a"
+    shutil.copytree(out, site_a)
+    set_version(content, "B")
+    assert build("--content", content, "--out", out, "-q")[0] == 0
+    state_b = (cache / "site.state").read_bytes()
+
+    # after the swap: site B, the state still A's, B's still pending
+    (cache / "site.state").write_bytes(state_a)
+    (cache / "site.pending").write_bytes(state_b)
+    (cache / "site.summary").unlink()
+    code, summary, err = build("--content", content, "--out", out)
+    assert code == 0, err
+    assert re.search(r": 0 files written .*\(\d+ unchanged, 0 removed\)", summary), summary
+
+    # before the swap: site A with A's state, while the content is already B
+    shutil.rmtree(out)
+    shutil.copytree(site_a, out)
+    (cache / "site.state").write_bytes(state_a)
+    (cache / "site.summary").unlink()
+    code, summary, err = build("--content", content, "--out", out)
+    assert code == 0, err
+    assert re.search(r"files written .*\(\d+ unchanged, 1 removed\)", summary), summary
+
+    # a state that matches neither site is not trusted: everything is built again
+    (cache / "site.state").write_bytes(state_a)
+    (cache / "site.pending").unlink(missing_ok=True)
+    (cache / "site.summary").unlink()
+    code, summary, err = build("--content", content, "--out", out)
+    assert code == 0 and "unchanged" not in summary, summary
+
+
+def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
+    """``serve`` rebuilds on every edit while the desk also runs ``build.py``: the builds wait
+    for each other, and the site ends up exactly what a clean build of the content gives."""
+    content = tmp_path / "content"
+    out = tmp_path / "site"
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content",
+                               str(content), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    log: list[str] = []
+    try:
+        for line in server.stdout:
+            log.append(line)
+            if "serving" in line:
+                break
+        threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+        manual = []
+        for round_ in range(4):
+            set_version(content, "B" if round_ % 2 == 0 else "A")  # serve notices and rebuilds ...
+            time.sleep(0.6)
+            manual.append(subprocess.run(command(content, out), capture_output=True, text=True))  # ... meanwhile
+        assert all(run.returncode == 0 for run in manual), [run.stderr for run in manual]
+        assert any("waiting for the build already writing this site" in run.stderr for run in manual), \
+            "no manual build overlapped a rebuild by serve; the test proved nothing"
+        settled = -1
+        while settled != len(log):  # until serve has had nothing more to say for two seconds
+            settled = len(log)
+            time.sleep(2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not any("Traceback" in line or "build failed" in line for line in log), "".join(log)
+    assert build("--content", content, "--out", tmp_path / "clean", "-q", "--clean")[0] == 0
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+    assert not list(tmp_path.glob(".site.*"))
