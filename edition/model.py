@@ -376,6 +376,9 @@ def _children(folder: Path, root: Path, problems: Problems) -> list[Path]:
 _parsed: tuple[dict, dict, dict] | None = None
 
 
+LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
+
+
 def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problems) -> Article | None:
     match = ARTICLE_FILE_RE.match(path.name)
     known = _parsed[2].get(str(path)) if _parsed is not None else None  # the digest, if the caller knows it
@@ -421,6 +424,11 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
     )
     if article.draft:
         f.warn("draft", "draft: review it against the import report, then remove `draft: true`")
+    size = path.stat().st_size
+    if size > LONG_ARTICLE_BYTES:
+        problems.warn(path, doc.body_line, f"the file is {size / 1e6:.1f} MB, longer than any printed article: "
+                                           "check that a whole file was not pasted in; readers download all of it "
+                                           "with the page")
 
     def asset_url(src: str) -> str:
         return "media/" + posixpath.relpath(posixpath.normpath(posixpath.join(media_base, src)))

@@ -1,4 +1,6 @@
-"""Every content error names its file and line, exits 1 and leaves the old site alone."""
+"""The hostile-content suite: every content error names its file and line, exits 1 and leaves
+the old site alone; what is odd but publishable builds, with a warning where an editor
+should look."""
 
 from __future__ import annotations
 
@@ -91,6 +93,33 @@ CASES = {
     "index page size of zero": ({"site.yml": "title: 站\npublications: [daily]\nindex_page_size: 0\n"}, "site.yml", 3,
                                 "must be 1 or more"),
     "duplicate YAML key": ({LEAD: "---\ntitle: 一\ntitle: 二\n---\n"}, LEAD, 3, "duplicate key 'title'"),
+    "id that is an absolute path": ({LEAD: "---\ntitle: 标题\nid: /etc/passwd\n---\n"}, LEAD, 3, "cannot be a URL"),
+    "empty file name slug": ({"daily/2022-06-28/01/03-.md": article("标题")}, "daily/2022-06-28/01/03-.md", 2,
+                             "cannot be a URL"),
+    "file name with a space": ({"daily/2022-06-28/01/03-a b.md": article("标题")}, "daily/2022-06-28/01/03-a b.md",
+                               2, "cannot be a URL"),
+    "image outside the content folder": ({LEAD: article("标题", "![密码](../../../../../etc/passwd)")}, LEAD, 5,
+                                         "must be a file inside the content folder"),
+    "image by absolute path": ({LEAD: article("标题", "![密码](/etc/passwd)")}, LEAD, 5,
+                               "must be a file inside the content folder"),
+    "publication outside the content folder": ({"site.yml": "title: 站\npublications: [daily, ../journal]\n"},
+                                               "site.yml", 2, "publication folder `../journal/` not found"),
+    "authors that are not a list": ({LEAD: "---\ntitle: 标题\nauthors: 张三\n---\n"}, LEAD, 3,
+                                    "`authors` must be a list"),
+    "pages that are not a list": ({ISSUE: "date: 2022-06-28\npages: 要闻\n"}, ISSUE, 2, "`pages` must be a list"),
+    "number of the wrong type": ({ISSUE: "date: 2022-06-28\ntotal_number: 四千\npages: [{number: 1, name: 要闻}, "
+                                         "{number: 2, name: 综合}]\n"}, ISSUE, 2, "must be a whole number, not '四千'"),
+    "periodical page of the wrong type": ({"journal/2022-12-30/02-minyi.md": "---\ntitle: 标题\npage: eleven\n---\n"},
+                                          "journal/2022-12-30/02-minyi.md", 3, "must be a whole number"),
+    "draft that is not true or false": ({LEAD: "---\ntitle: 标题\ndraft: maybe\n---\n"}, LEAD, 3,
+                                        "`draft` must be true or false"),
+    "empty issue.yml": ({ISSUE: ""}, ISSUE, 1, "missing required field `date`"),
+    "issue.yml that is a list": ({ISSUE: "- date\n- pages\n"}, ISSUE, 1, "expected a YAML mapping"),
+    "empty article file": ({LEAD: ""}, LEAD, 1, "missing YAML front matter"),
+    "empty front matter": ({LEAD: "---\n---\n正文\n"}, LEAD, 2, "missing required field `title`"),
+    "YAML alias bomb": ({LEAD: "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 9)}]\n" for c in "bcdefghij") + "title: *j\n---\n"},
+        LEAD, 12, "`title` must be text, not list"),
 }
 
 
@@ -194,3 +223,37 @@ def test_invisible_and_bidi_controls_are_removed_from_titles(tiny, tmp_path, bui
     page = (tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
     assert "<h1 id=\"story-title\">深化全国文明城市</h1>" in page
     assert not any(c in page for c in "\u200b\u202e\ufeff")
+
+
+def test_an_issue_without_articles_builds_with_a_warning(tiny, tmp_path, build):
+    write(tiny, {"daily/2022-06-29/issue.yml": "date: 2022-06-29\npages: [{number: 1, name: 要闻}]\n"})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    issue = tiny / "daily/2022-06-29/issue.yml"
+    assert f"{issue}:1: warning: issue has no articles" in err
+    assert f"{issue}:2: warning: page 1 has no folder 01/" in err
+    assert (tmp_path / "out/daily/2022/06/29/index.html").is_file()
+
+
+def test_a_20_mb_article_builds_with_a_warning_and_all_of_its_text(tiny, tmp_path, build):
+    paragraph = "本报讯 平湖市持续深化全国文明城市巩固工作，推进城乡融合发展。" * 20 + "\n\n"
+    body = paragraph * (20_000_000 // len(paragraph.encode()) + 1) + "全文到此结束。"
+    write(tiny, {LEAD: article("超长的稿件", body)})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert f"{tiny / LEAD}:4: warning: the file is 20.0 MB, longer than any printed article" in err
+    page = (tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    assert "全文到此结束。" in page and len(page.encode()) > 20_000_000
+
+
+def test_5000_articles_in_one_issue_are_all_built_listed_and_searchable(tiny, tmp_path, build):
+    write(tiny, {f"daily/2022-06-28/02/{n + 10:04d}-a{n}.md": article(f"第{n}篇稿件", f"本报讯 编号{n}号的新闻。")
+                 for n in range(1, 5001)})
+    code, out, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "5007 articles" in out
+    page = (tmp_path / "out/daily/2022/06/28/02/index.html").read_text(encoding="utf-8")
+    assert all(f'href="../a{n}.html"' in page for n in range(1, 5001))
+    assert (tmp_path / "out/daily/2022/06/28/a5000.html").is_file()
+    shards = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out/search").rglob("*.js"))
+    assert "第5000篇稿件" in shards
