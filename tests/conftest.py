@@ -134,15 +134,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A page that records every request leaving the site and every script error."""
+    """A page that records every request leaving the site, every script or console error and
+    every dialog; any of them fails the test. (Only the browser's own guess at /favicon.ico,
+    made for the stand-alone 404 page, may fail.)"""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(5000)
     page.outside, page.errors, page.failed, page.dialogs = [], [], [], []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.on("request", lambda r: None if r.url.startswith(("file://", "http://127.0.0.1")) else page.outside.append(r.url))
-    page.on("requestfailed", lambda r: page.failed.append(r.url))
+    # a request cancelled because the test moved on (the icon loads last) is no failure of the site
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED" else page.failed.append(r.url))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(f"console: {m.text} ({m.location.get('url')})")
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
     yield page
     assert page.outside == [], "the site requested something from outside"
     assert page.failed == [] and page.errors == [] and page.dialogs == []
