@@ -108,13 +108,26 @@ def test_every_link_resolves_and_nothing_is_orphaned(tiny_site):
     assert check_site(tiny_site) == []
 
 
-def test_link_checker_finds_broken_links_and_orphans(tiny_site):
+def test_link_checker_finds_every_kind_of_problem(tiny_site, build):
     (tiny_site / "stray.html").write_text("<html lang=zh-CN></html>")
-    page = tiny_site / "daily/2022/06/28/lead.html"
-    page.write_text(page.read_text().replace('href="second.html"', 'href="missing.html"'))
+    lead = tiny_site / "daily/2022/06/28/lead.html"
+    lead.write_text(lead.read_text().replace('href="second.html"', 'href="missing.html"')
+                    .replace('src="../../../../assets/share.js"', 'src="../../../../assets/gone.js"'))
+    second = tiny_site / "daily/2022/06/28/second.html"
+    second.write_text(second.read_text().replace('<html lang="zh-CN">', "<html>")
+                      .replace("</main>", '<a href="https://example.com/">外链</a><a href="/index.html">根</a></main>'))
+    third = tiny_site / "daily/2022/06/28/stable-id.html"
+    third.write_bytes(third.read_bytes().replace("第二版的稿件".encode(), "第二版的稿件".encode("gbk"), 1))
     problems = check_site(tiny_site)
     assert "stray.html: orphan, no page links to it" in problems
     assert "daily/2022/06/28/lead.html: broken link missing.html" in problems
+    assert "daily/2022/06/28/lead.html: broken link ../../../../assets/gone.js" in problems
+    assert "daily/2022/06/28/second.html: <html> declares no lang" in problems
+    assert "daily/2022/06/28/second.html: link leaves the site: https://example.com/" in problems
+    assert any(p.startswith("daily/2022/06/28/second.html: root-relative link") for p in problems)
+    assert "daily/2022/06/28/stable-id.html: not valid UTF-8" in problems
+    code, out, err = build("check", "--site", "--out", tiny_site)
+    assert code == 1 and f"{tiny_site}/stray.html: orphan" in err and "7 problem(s)" in out
 
 
 def test_links_are_relative_and_nothing_loads_from_outside(tiny_site):
