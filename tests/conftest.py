@@ -24,6 +24,13 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a content file, as an editor would; the text must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def article(title: str, body: str = "本报讯 正文。", **fields) -> str:
     lines = ["---", f"title: {title}"]
     lines += [f"{key}: {value}" for key, value in fields.items()]

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT, article
+from conftest import ROOT, article, edit
 
 KILLS = 20
 LEAD = "daily/2022-06-28/01/01-lead.md"
@@ -146,6 +146,22 @@ def test_a_kill_on_either_side_of_the_swap_keeps_the_incremental_cache(tiny, tmp
     (cache / "site.summary").unlink()
     code, summary, err = build("--content", content, "--out", out)
     assert code == 0 and "unchanged" not in summary, summary
+
+
+def test_a_second_build_waits_for_the_one_writing_the_site(tiny, build, tmp_path):
+    from edition.state import BuildLock
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", "正文（改）")
+    with BuildLock(tmp_path / ".edition-cache" / "site.state"):  # as if another build were running
+        waiting = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(tiny), "--out", str(out)],
+                                   stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, "the second build did not wait"
+        assert "（改）" not in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
+    _, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0 and "waiting for the build already writing this site" in err
+    assert "（改）" in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
 
 
 def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, edit
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +32,6 @@ def server(tiny, tmp_path):
     process.wait(timeout=10)
 
 
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_an_edit_reloads_the_open_page_and_an_error_shows_a_banner(server, page):
     url, content, out = server
     source = content / "daily/2022-06-28/01/01-lead.md"
@@ -47,16 +40,16 @@ def test_an_edit_reloads_the_open_page_and_an_error_shows_a_banner(server, page)
     built = (out / "daily/2022/06/28/lead.html").read_bytes()
     assert b"__edition" not in built  # the reload script is added when served, never written
 
-    replace(source, "title: 深化全国文明城市巩固工作", "title: 持续深化全国文明城市巩固工作")
+    edit(source, "title: 深化全国文明城市巩固工作", "title: 持续深化全国文明城市巩固工作")
     page.wait_for_function("document.querySelector('#story-title').textContent === '持续深化全国文明城市巩固工作'",
                            timeout=20000)
 
-    replace(source, "title: 持续深化", "title: [持续深化")  # YAML that does not parse
+    edit(source, "title: 持续深化", "title: [持续深化")  # YAML that does not parse
     banner = page.locator("#edition-build-errors")
     banner.wait_for(timeout=20000)
     assert re.search(r"01-lead\.md:\d+: invalid YAML", banner.inner_text())
     assert page.locator("#story-title").inner_text() == "持续深化全国文明城市巩固工作"  # the last good page stays
 
-    replace(source, "title: [持续深化", "title: 再次深化")
+    edit(source, "title: [持续深化", "title: 再次深化")
     page.wait_for_function("document.querySelector('#story-title').textContent.startsWith('再次深化')", timeout=20000)
     assert page.locator("#edition-build-errors").count() == 0
