@@ -156,11 +156,12 @@ def test_a_second_build_waits_for_the_one_writing_the_site(tiny, build, tmp_path
     with BuildLock(tmp_path / ".edition-cache" / "site.state"):  # as if another build were running
         waiting = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(tiny), "--out", str(out)],
                                    stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        time.sleep(3)
+        said = waiting.stderr.readline()
+        time.sleep(8)  # several times as long as the build itself takes
         assert waiting.poll() is None, "the second build did not wait"
         assert "（改）" not in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
     _, err = waiting.communicate(timeout=60)
-    assert waiting.returncode == 0 and "waiting for the build already writing this site" in err
+    assert waiting.returncode == 0 and "waiting for the build already writing this site" in said, said + err
     assert "（改）" in (out / "daily/2022/06/28/second.html").read_text(encoding="utf-8")
 
 

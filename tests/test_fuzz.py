@@ -31,7 +31,9 @@ ALPHABET = st.one_of(
     st.sampled_from(list("，。、；：？！“”‘’（）《》【】—…·■◆#*_`[]()<>{}|-:!\\/\"' \t\n\r\u3000\u200b\u202e\ufeff")),
     st.sampled_from(["本报讯", "记者", "摄影", "通讯员", "编辑/", "公益广告", "扫一扫 看视频", "##paidbegin##",
                      "{{gap}}", "---", "目录", "理论学习中心组", "\n\n", "<script>", "<img src=x onerror=", "](",
-                     "javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "&#106;", "&lt;", "<!--"]),
+                     "javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "&#106;", "&lt;", "<!--",
+                     "[链接](javascript:alert(1))", "[图](data:image/png;base64,iVBORw0KGgo=)", "<javascript:alert(1)>",
+                     "![图](data:image/gif;base64,R0lGOD=)", "[x]( JaVaScRiPt:alert(1) )", "<data:image/png;base64,AA>"]),
     st.characters(min_codepoint=0x20, max_codepoint=0x7E),
     st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),  # full-width ASCII
 )

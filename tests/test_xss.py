@@ -65,6 +65,8 @@ HOSTILE = {
         "",
         "[实体](&#106;avascript:alert('entity')) <javascript:alert('auto')>",
         "",
+        "[图片数据](data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==) <data:image/png;base64,iVBORw0KGgo=>",
+        "",
         "{{gap: <script>alert('gap')</script>}} 结尾。",
         "",
     ]),
