@@ -135,11 +135,12 @@ def _build(args) -> int:
     previous = state.outputs
     incremental = bool(previous)
     outputs: dict[str, str] = {}
-    writer = SiteUpdater(args.out, set()) if incremental else SiteWriter(args.out)
+    writer = SiteUpdater(args.out, state.spare_id, state.spare) if incremental else SiteWriter(args.out)
 
     def before_apply() -> None:
         """Record the state of the new site before it goes live, so a kill at any point after
         leaves a state that matches whichever site is in place."""
+        state.spare_id, state.spare = (site_id, previous) if incremental else ("", {})  # the live site, next
         state.outputs, state.titles, state.build_id = outputs, segmenter.titles, writer.build_id
         forget_summary(state_file)
         state.save(pending_state(state_file))
@@ -174,6 +175,7 @@ def _build(args) -> int:
         timings["search"] = time.perf_counter() - mark
         mark = time.perf_counter()
         writer.stale = set(previous) - set(outputs)
+        writer.outputs = outputs
         writer.build_id = digest(sorted(outputs.items()))
     timings["write"] = time.perf_counter() - mark
     os.replace(pending_state(state_file), state_file)

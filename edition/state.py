@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import LUNR_JS, PROJECT
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 def digest(*parts) -> str:
@@ -58,6 +58,8 @@ class BuildState:
     build_id: str = ""  # the build whose site this describes, as written in the site's marker
     names: str = ""  # digest of the words added to jieba (dict.txt and byline names)
     outputs: dict[str, str] = field(default_factory=dict)  # site path → key
+    spare_id: str = ""  # the previous site, kept as .<out>.spare for the next incremental build to update
+    spare: dict[str, str] = field(default_factory=dict)  # its site path → key
     parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
     keywords: dict = field(default_factory=dict)  # keyword source text → 关键词
     titles: dict = field(default_factory=dict)  # title → whole words for the search index

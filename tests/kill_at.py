@@ -1,11 +1,14 @@
-"""Run build.py and SIGKILL it just before its N-th change to the file system (0: never).
+"""Run build.py and SIGKILL it just before one of its changes to the file system.
 
-    python tests/kill_at.py N [build.py arguments]
+    python tests/kill_at.py any:N [build.py arguments]    the N-th change of any kind
+    python tests/kill_at.py live:N [build.py arguments]   the N-th change outside the build's temporary folder
+    python tests/kill_at.py 0 [build.py arguments]        never
 
 Every change (mkdir, link, rename, replace, unlink, rmdir, and the folder swap) is counted
-and listed on stderr as ``op N name path``, so a test can first list a build's changes and
-then kill a build at exactly one of them: the moment a site is swapped in included, which
-a kill at a random time would almost never hit.
+and listed on stderr as ``op N live|tmp name path``, so a test can first list a build's
+changes and then kill a build at one of them: the moment a site is swapped in included,
+which a kill at a random time would almost never hit. "Live" changes touch the site, the
+spare or the build state by absolute path; the rest happen inside the build's own folder.
 """
 
 from __future__ import annotations
@@ -21,16 +24,19 @@ from edition import cli, writer  # noqa: E402
 
 
 def main() -> int:
-    limit = int(sys.argv[1])
-    count = 0
+    kind, _, number = sys.argv[1].rpartition(":")
+    limit = int(number)
+    counts = {"any": 0, "live": 0}
 
     def counted(name, function):
         def run(*args, **kwargs):
-            nonlocal count
-            count += 1
-            if count == limit:
+            path = os.fsdecode(args[0]) if args else ""
+            live = path.startswith("/") and ".building-" not in path
+            counts["any"] += 1
+            counts["live"] += live
+            if limit and counts[kind] == limit and (kind == "any" or live):
                 os.kill(os.getpid(), signal.SIGKILL)
-            print(f"op {count} {name} {os.fsdecode(args[0]) if args else ''}", file=sys.stderr, flush=True)
+            print(f"op {counts['any']} {'live' if live else 'tmp'} {name} {path}", file=sys.stderr, flush=True)
             return function(*args, **kwargs)
         return run
 

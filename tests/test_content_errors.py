@@ -135,7 +135,7 @@ def test_content_error_is_reported_at_its_line_and_keeps_the_old_site(tiny, tiny
     assert any(l.startswith(expected) and message in l for l in err.splitlines()), err
     assert "was left unchanged" in err
     assert snapshot(tiny_site) == before
-    assert not list(tiny_site.parent.glob(".site.*")), "temporary build folder left behind"
+    assert not list(tiny_site.parent.glob(".site.building-*")), "temporary build folder left behind"
 
 
 def test_non_utf8_file_is_reported_at_the_bad_line(tiny, tiny_site, build):

@@ -141,3 +141,21 @@ def test_where_files_cannot_be_hard_linked_the_unchanged_ones_are_copied(tiny, b
     same_as_clean(build, tiny, out)
     assert linked, "the incremental build did not try to link the unchanged files"
     assert all(p.stat().st_nlink == 1 for p in out.rglob("*") if p.is_file())
+
+
+def test_an_incremental_build_updates_the_site_before_last_instead_of_linking_every_file(tiny, build, tmp_path,
+                                                                                          monkeypatch):
+    """Double-buffering: a correction's cost follows the files that changed, not the archive."""
+    import os
+
+    out = tmp_path / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", "正文（一改）")
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    assert (tmp_path / ".site.spare/.edition-site").is_file(), "the previous site was not kept as the spare"
+    links = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda source, target: (links.append(target), real_link(source, target)))
+    edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", "正文（二改）")
+    total, _ = same_as_clean(build, tiny, out)
+    assert 0 < len(links) < total / 4, f"{len(links)} of {total} files linked"

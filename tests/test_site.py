@@ -183,7 +183,7 @@ def test_failure_while_rendering_keeps_the_previous_site(tiny, tiny_site, build,
     with pytest.raises(RuntimeError, match="template exploded"):
         build("--content", tiny, "--out", tiny_site)  # an incremental build
     assert snapshot(tiny_site) == before
-    assert [p.name for p in tiny_site.parent.iterdir() if p.name.startswith(".site")] == []
+    assert [p.name for p in tiny_site.parent.iterdir() if p.name.startswith(".site.building")] == []
 
 
 def test_raw_html_in_markdown_is_shown_as_text(tiny, tmp_path, build):
