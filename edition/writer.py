@@ -76,8 +76,7 @@ class SiteWriter:
         self.paths.add(site_path)
         if site_path in self.spare:
             target.unlink(missing_ok=True)  # it may be a hard link to the live file: replace, never write into
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
     def write(self, site_path: str, data: bytes) -> None:
@@ -143,8 +142,8 @@ class SiteUpdater(SiteWriter):
                 continue  # written by this build, or already right in the spare
             target = os.path.join(self.tmp, site_path)
             if site_path in self.spare:
-                os.unlink(target)
-            elif os.path.dirname(target) not in folders:
+                Path(target).unlink(missing_ok=True)
+            if os.path.dirname(target) not in folders:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 folders.add(os.path.dirname(target))
             _link_or_copy(os.path.join(self.out, site_path), target)  # unchanged since the live site
