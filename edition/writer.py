@@ -138,9 +138,11 @@ class SiteUpdater(SiteWriter):
     def _complete(self) -> None:
         folders = set()
         for site_path, key in self.outputs.items():
-            if site_path in self.paths or self.spare.get(site_path) == key:
-                continue  # written by this build, or already right in the spare
+            if site_path in self.paths:
+                continue  # written by this build
             target = os.path.join(self.tmp, site_path)
+            if self.spare.get(site_path) == key and os.path.isfile(target):
+                continue  # already right in the spare (checked to be there, as the live site's files are)
             if site_path in self.spare:
                 Path(target).unlink(missing_ok=True)
             if os.path.dirname(target) not in folders:

@@ -159,3 +159,16 @@ def test_an_incremental_build_updates_the_site_before_last_instead_of_linking_ev
     edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", "正文（二改）")
     total, _ = same_as_clean(build, tiny, out)
     assert 0 < len(links) < total / 4, f"{len(links)} of {total} files linked"
+
+
+def test_a_damaged_or_foreign_spare_is_repaired_or_not_trusted(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    spare = tmp_path / ".site.spare"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    for n, damage in enumerate([lambda: (spare / "daily/2022/06/27/first.html").unlink(),  # a file lost
+                                lambda: (spare / ".edition-site").write_text("build: someone else's\n")]):
+        edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", f"正文（第{n}次）")
+        assert build("--content", tiny, "--out", out, "-q")[0] == 0
+        damage()
+        edit(tiny / "daily/2022-06-28/01/01-lead.md", "第二段", f"第二段（第{n}次）")
+        same_as_clean(build, tiny, out)
