@@ -126,8 +126,8 @@ def _build(args) -> int:
     mark = time.perf_counter()
     segmenter = Segmenter(site, args.content / "dict.txt")
     names = digest(sorted(segmenter.names))  # new byline names can change how every text is segmented
-    if names != state.names:
-        state.names, state.keywords, state.titles, state.months, state.outputs = names, {}, {}, {}, {}
+    if names != state.names:  # the page keys include the names, so every page is rendered again
+        state.names, state.keywords, state.titles, state.months = names, {}, {}, {}
     segmenter.titles = {a.title: state.titles[a.title] for a in site.articles if a.title in state.titles}
     segmenter.add_keywords(site, jobs=args.jobs, known=state.keywords)
     timings["words"] = time.perf_counter() - mark
@@ -162,7 +162,7 @@ def _build(args) -> int:
                               disable=args.quiet or None, leave=False):
             writer.write(job.path, data)
         for path, source in renderer.assets():
-            outputs[path] = file_digest(source)
+            outputs[path] = known.get(str(source)) or file_digest(source)  # content files were hashed above
             if not (unchanged(path, outputs[path]) and (args.out / path).is_file()):
                 writer.copy(path, source)
         timings["render"] = time.perf_counter() - mark
@@ -174,7 +174,6 @@ def _build(args) -> int:
                 writer.write(path, data)
         timings["search"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        writer.stale = set(previous) - set(outputs)
         writer.outputs = outputs
         writer.build_id = digest(sorted(outputs.items()))
     timings["write"] = time.perf_counter() - mark
@@ -188,7 +187,8 @@ def _build(args) -> int:
     save_summary(summary_file, Summary(key, out_name, tree, tree_digest, writer.build_id,
                                        [str(w) for w in site.warnings], counts))
     if not args.quiet:
-        how = f" ({len(outputs) - writer.written} unchanged, {len(writer.stale)} removed)" if incremental else ""
+        removed = len(previous.keys() - outputs.keys())
+        how = f" ({len(outputs) - writer.written} unchanged, {removed} removed)" if incremental else ""
         print(f"{counts}: {writer.written} files written to {args.out}{how} in {elapsed:.2f} s")
     return 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import markup
 from .errors import ContentError, Problems
 from .reader import Document, Node, bytes_digest, read_markdown_file, read_yaml_file
+from .state import digest
 
 KINDS = ("news", "photo", "commentary", "feature", "journal_article", "ad", "notice", "weather")
 PUBLICATION_KINDS = ("newspaper", "periodical")
@@ -28,6 +29,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_FILE_RE = re.compile(r"^(?:(\d+)-)?(.+)\.md$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RESERVED_SLUGS = {"index"}
+_WINDOWS_PROBLEM = ("`{}` is a reserved device name on Windows, so the site could not be copied to a USB stick "
+                    "or opened there")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 RESERVED_FOLDERS = {"archive", "assets", "authors", "corrections", "data", "search"}  # top-level output folders of the site
 
@@ -399,8 +402,7 @@ def _read_article(path: Path, issue: Issue, default_kind: str, problems: Problem
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         f.error(where, f"`{slug}` cannot be a URL: use ASCII a-z, 0-9 and - ({fix})")
     elif slug in WINDOWS_RESERVED:
-        f.error(where, f"`{slug}` is a reserved device name on Windows, so the site could not be copied "
-                       f"to a USB stick or opened there ({fix})")
+        f.error(where, f"{_WINDOWS_PROBLEM.format(slug)} ({fix})")
     start_page = f.integer("page")
     if start_page is not None and issue.publication.kind != "periodical":
         f.warn("page", "`page` is for periodicals; a newspaper article's page is its folder")
@@ -579,7 +581,7 @@ def _read_issue(folder: Path, pub: Publication, root: Path, problems: Problems) 
     if not issue.articles:
         f.warn(None, "issue has no articles")
     issue.meta_digest = doc.digest
-    issue.digest = digest_of(doc.digest, [(str(a.source.relative_to(folder)), a.digest) for a in issue.articles])
+    issue.digest = digest(doc.digest, [(str(a.source.relative_to(folder)), a.digest) for a in issue.articles])
     _link(issue.pages)
     _link(issue.articles)
     return issue
@@ -637,10 +639,6 @@ def _check_ids(site: Site, problems: Problems) -> None:
             by_id.setdefault(article.slug, article)
 
 
-def digest_of(*parts) -> str:
-    return bytes_digest(repr(parts).encode("utf-8"))
-
-
 def load_site(content: Path, base_url: str | None = None, parsed: dict | None = None,
               digests: dict | None = None) -> Site:
     """Read and check the whole content tree; raise ContentError listing every error.
@@ -693,6 +691,8 @@ def _load_site(content: Path, base_url: str | None) -> Site:
             f.error("publications", f"publication folder `{slug}/` not found")
         elif not SLUG_RE.match(slug):
             f.error("publications", f"publication folder `{slug}` must be ASCII a-z, 0-9 and -")
+        elif slug in WINDOWS_RESERVED:
+            f.error("publications", f"{_WINDOWS_PROBLEM.format(slug)} (rename the publication folder)")
         else:
             pub = _read_publication(content / slug, content, problems)
             if pub:

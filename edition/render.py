@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
@@ -251,6 +250,8 @@ def _urn(site, path: str) -> str:
 def qr_svg(site, path: str) -> Markup:
     """The article's public address as an inline SVG QR code: drawn at build time, nothing fetched."""
     url = site.base_url.rstrip("/") + "/" + path
+    import segno  # only sites with `qr: true` need it
+
     return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, title=f"本文二维码：{url}"))
 
 

@@ -20,7 +20,6 @@ matches neither is ignored (a full build): the cache repairs itself.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import pickle
 import sys
@@ -28,17 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import LUNR_JS, PROJECT
+from .reader import bytes_digest
 
 STATE_VERSION = 4
 
 
 def digest(*parts) -> str:
     """A short stable hash of plain values (str, int, tuples and lists of them)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return bytes_digest(repr(parts).encode("utf-8"))
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return bytes_digest(path.read_bytes())
 
 
 def global_key(content: Path, templates: Path, options: tuple) -> str:

@@ -38,8 +38,6 @@ def built_id(out: Path) -> str:
 class SiteWriter:
     """Full build: a new folder, swapped in at the end."""
 
-    incremental = False
-
     def __init__(self, out: Path):
         self.out = Path(out).absolute()
         self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
@@ -47,7 +45,6 @@ class SiteWriter:
         self.spare: dict[str, str] = {}  # site path → key of what the folder being built already holds
         self.written = 0
         self.paths: set[str] = set()  # site paths written by this build
-        self.stale: set[str] = set()  # site paths of the live site that the new one drops
         self.build_id = ""  # set before exit: recorded in the marker, so the build state can be matched to it
         self.before_apply = lambda: None  # called once the output is about to change
 
@@ -116,8 +113,6 @@ class SiteWriter:
 
 class SiteUpdater(SiteWriter):
     """Incremental build: the spare folder brought up to date, or a fresh one filled with links."""
-
-    incremental = True
 
     def __init__(self, out: Path, spare_id: str, spare: dict[str, str]):
         super().__init__(out)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import http.server
+import re
+import subprocess
+import sys
 import textwrap
 import threading
 from pathlib import Path
@@ -22,6 +27,12 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a built site with the hash of its bytes: equal snapshots, identical sites."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -161,12 +172,48 @@ def page(browser):
     context.close()
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """A static HTTP server on loopback for `folder`, as any static host would serve it; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def running_serve(content: Path, out: Path):
+    """``build.py serve`` in its own process; yields its URL and the list its output lines
+    keep arriving in, and stops it afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=out.parent)
+    log: list[str] = []
+    try:
+        for line in process.stdout:
+            log.append(line)
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                break
+        else:
+            pytest.fail("serve did not start:\n" + "".join(log))
+        threading.Thread(target=lambda: log.extend(process.stdout), daemon=True).start()
+        yield match.group(1), log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def http_root(sample_site):
     """Serve the folder above the site, so the edition lives under a subpath: /site/."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site.parent))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
-    server.shutdown()
+    with serve_folder(sample_site.parent) as url:
+        yield url + "site/"

@@ -3,28 +3,21 @@ build recovers by itself; builds of one site never run at once, even beside ``se
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from conftest import ROOT, article, edit
+from conftest import ROOT, article, edit, running_serve, snapshot
 
 KILLS = 20
 LEAD = "daily/2022-06-28/01/01-lead.md"
 ADDED = "daily/2022-06-28/02/03-added.md"
 REMOVED = "daily/2022-06-28/02/02-weather.md"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def set_version(content: Path, version: str) -> None:
@@ -170,16 +163,7 @@ def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
     for each other, and the site ends up exactly what a clean build of the content gives."""
     content = tmp_path / "content"
     out = tmp_path / "site"
-    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content",
-                               str(content), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-    log: list[str] = []
-    try:
-        for line in server.stdout:
-            log.append(line)
-            if "serving" in line:
-                break
-        threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+    with running_serve(content, out) as (_, log):
         manual = []
         for round_ in range(4):
             set_version(content, "B" if round_ % 2 == 0 else "A")  # serve notices and rebuilds ...
@@ -192,9 +176,6 @@ def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
         while settled != len(log):  # until serve has had nothing more to say for two seconds
             settled = len(log)
             time.sleep(2)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert not any("Traceback" in line or "build failed" in line for line in log), "".join(log)
     assert build("--content", content, "--out", tmp_path / "clean", "-q", "--clean")[0] == 0
     assert snapshot(out) == snapshot(tmp_path / "clean")

@@ -4,17 +4,10 @@ should look."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 
 import pytest
 
-from conftest import article, write
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import article, snapshot, write
 
 
 LEAD = "daily/2022-06-28/01/01-lead.md"
@@ -53,6 +46,9 @@ CASES = {
     "Windows device name as id": ({LEAD: "---\ntitle: 标题\nid: con\n---\n"}, LEAD, 3, "reserved device name on Windows"),
     "Windows device name as file name": ({"daily/2022-06-28/01/03-aux.md": article("标题")},
                                          "daily/2022-06-28/01/03-aux.md", 2, "reserved device name on Windows"),
+    "Windows device name as publication": ({"site.yml": "title: 站\npublications: [daily, aux]\n",
+                                            "aux/publication.yml": "name: 辅刊\n"}, "site.yml", 2,
+                                           "reserved device name on Windows"),
     "id with a path": ({LEAD: "---\ntitle: 标题\nid: ../../etc\n---\n"}, LEAD, 3, "cannot be a URL"),
     "bad author": ({LEAD: "---\ntitle: 标题\nauthors:\n  - {role: 记者}\n---\n"}, LEAD, 4,
                    "each author needs `name`"),

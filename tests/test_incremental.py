@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, article, edit
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import ROOT, article, edit, snapshot
 
 
 def same_as_clean(build, content: Path, out: Path) -> tuple[int, str]:
@@ -22,7 +18,7 @@ def same_as_clean(build, content: Path, out: Path) -> tuple[int, str]:
     shutil.rmtree(clean, ignore_errors=True)
     code, _, err = build("--content", content, "--out", clean, "--clean", "-q")
     assert code == 0, err
-    incremental, full = tree(out), tree(clean)
+    incremental, full = snapshot(out), snapshot(clean)
     assert sorted(incremental) == sorted(full), "files differ: stale or missing outputs"
     changed = [path for path in full if incremental[path] != full[path]]
     assert not changed, f"incremental output differs from a clean build in {changed[:5]}"
@@ -102,11 +98,11 @@ def test_clean_forces_a_full_build_and_a_lost_state_is_rebuilt(tiny, build, tmp_
 def test_a_content_error_keeps_the_site_and_the_state(tiny, build, tmp_path):
     out = tmp_path / "site"
     assert build("--content", tiny, "--out", out, "-q")[0] == 0
-    before = tree(out)
+    before = snapshot(out)
     edit(tiny / "daily/2022-06-28/issue.yml", "date: 2022-06-28", "date: 2022-02-30")
     code, _, err = build("--content", tiny, "--out", out)
     assert code == 1 and "2022-02-30" in err
-    assert tree(out) == before
+    assert snapshot(out) == before
     edit(tiny / "daily/2022-06-28/issue.yml", "date: 2022-02-30", "date: 2022-06-28")
     code, summary, _ = build("--content", tiny, "--out", out)
     assert code == 0 and "nothing changed" in summary

@@ -11,12 +11,12 @@ import pytest
 from lunr.builder import Builder
 from lunr.index import Index
 
-from conftest import ROOT, article, write
+from conftest import ROOT, article, snapshot, write
 from edition.model import load_site
 from edition.search import (TITLE_BOOST, SearchIndex, base36, bucket_of, fnv1a, month_number, month_parts)
 from edition.tokenizer import terms_and_characters
 from edition.words import Segmenter
-from test_content_errors import snapshot
+
 
 
 def loaded(path: Path):

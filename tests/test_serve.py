@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, edit
+from conftest import edit, running_serve
 
 pytestmark = pytest.mark.browser
 
@@ -16,20 +14,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(tiny, tmp_path):
     out = tmp_path / "site"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(tiny), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-        if match:
-            break
-    else:
-        pytest.fail("serve did not start:\n" + "".join(lines))
-    yield match.group(1), tiny, out
-    process.terminate()
-    process.wait(timeout=10)
+    with running_serve(tiny, out) as (url, _):
+        yield url, tiny, out
 
 
 def test_an_edit_reloads_the_open_page_and_an_error_shows_a_banner(server, page):

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, write
+from conftest import article, snapshot, write
 from edition import render
 from edition.sitecheck import check_site
-from test_content_errors import snapshot
 
 
 def read(site: Path, path: str) -> str:

@@ -4,16 +4,13 @@ error fails the test."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import TINY, write
+from conftest import TINY, serve_folder, write
 from edition.cli import main
 
 pytestmark = pytest.mark.browser
@@ -85,12 +82,8 @@ def hostile_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_http(hostile_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 def visit_every_page(page, site: Path, base: str) -> int:
