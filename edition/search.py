@@ -34,7 +34,8 @@ from tqdm import tqdm
 from .model import Article, Site
 from .reader import bytes_digest
 from .state import digest
-from .tokenizer import is_han, normalize, terms_and_characters
+from .facts import is_han
+from .tokenizer import normalize, terms_and_characters
 from .words import Segmenter
 
 TITLE_BOOST = 10

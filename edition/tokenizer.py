@@ -14,27 +14,10 @@ import re
 import unicodedata
 from typing import Iterator
 
-# CJK Unified Ideographs and their extensions, compatibility ideographs, and 〇.
-HAN_RANGES = (
-    (0x3007, 0x3007),
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2A6DF),
-    (0x2A700, 0x2EE5F),
-    (0x2F800, 0x2FA1F),
-    (0x30000, 0x323AF),
-)
+from .facts import HAN_CLASS
 
-
-_HAN = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in HAN_RANGES)
 # A run of Han characters, or a run of letters and digits that are not Han.
-_RUN = re.compile(f"([{_HAN}]+)|((?:(?![{_HAN}])[^\\W_])+)")
-
-
-def is_han(char: str) -> bool:
-    cp = ord(char)
-    return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
+_RUN = re.compile(f"([{HAN_CLASS}]+)|((?:(?![{HAN_CLASS}])[^\\W_])+)")
 
 
 def normalize(text: str) -> str:

@@ -19,7 +19,8 @@ import jieba
 from .errors import ContentError, Problems
 from .model import Site
 from .reader import read_text
-from .tokenizer import is_han, normalize
+from .facts import is_han
+from .tokenizer import normalize
 
 KEYWORD_COUNT = 5
 KEYWORD_TEXT = 200  # characters of the lead that keywords are drawn from, besides the title

@@ -12,9 +12,9 @@ import yaml
 
 from edition.cli import main
 from edition.ingest import import_text
-from edition.ingest.assemble import parse_byline, paragraphs, title_parts
 from edition.ingest.blocks import find_blocks
 from edition.ingest.classify import classify
+from edition.ingest.newspaper import parse_byline, paragraphs, title_parts
 from edition.ingest.normalise import normalise
 from edition.ingest.pipeline import unaccounted
 from edition.ingest.review import Review
@@ -577,6 +577,19 @@ def test_a_second_page_is_added_to_the_existing_issue(desk):
     assert [(p["number"], p["name"]) for p in meta["pages"]] == [(1, "要闻"), (2, "综合")]
     assert main(["check", "--content", str(desk), "-q"]) == 0  # the same titles on page 2 got their own URLs
     assert "date_approximate" in meta  # the date came from --date, not the page
+
+
+def test_a_broken_issue_yml_fails_the_import_at_its_line_and_nothing_is_written(desk, capsys):
+    raw = str(SEEDS / "001_55991727a0a6c360.txt")
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18") == 0
+    issue = desk / "pinghu-daily" / "2022-11-18"
+    (issue / "issue.yml").write_text("date: 2022-11-18\npages:\n  - number: 1\n    name: 要闻: 综合\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18", "--page", "2") == 1
+    err = capsys.readouterr().err
+    assert f"{issue / 'issue.yml'}:4: invalid YAML" in err and "nothing was written" in err
+    assert before == {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
 
 
 def test_import_needs_a_date_when_none_is_printed_and_refuses_a_contradicting_one(desk, capsys):

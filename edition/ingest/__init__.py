@@ -6,7 +6,8 @@ read and tested on its own:
     normalise  → lines with their raw line numbers, markers and heading marks removed
     blocks     → runs of lines between blank lines, split where furniture starts
     classify   → each block gets a kind: title, byline, body, footer, ad, …
-    assemble   → titles, bylines and bodies are paired into articles
+    newspaper  → titles, bylines and bodies are paired into articles (`drafts.Draft`)
+    periodical → a journal skips blocks and classify: its articles follow a 目录 of their pages
     write      → issue.yml and one draft Markdown file per article
 
 Every step that guesses records a `Note` with the raw line numbers, so the

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problems
+from ..facts import INVISIBLE_CLASS
 from ..reader import decode
 from .review import Review
 
@@ -20,7 +21,7 @@ HEADING_RE = re.compile(r"^(#{1,6})\s*(.*)$")
 QR_RE = re.compile(r"\s*(扫一扫\s*看视频)\s*$")
 CREDIT_RE = re.compile(r"^(.*?[。！？”])\s*(■\s*摄影.*)$")  # a caption with its photo credit on the same line
 # Zero-width and bidi-control characters carry nothing a reader sees; OCR leaves them behind.
-INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .assemble import Draft, PageMeta, assemble_newspaper, assemble_periodical
 from .blocks import find_blocks
 from .classify import classify
+from .drafts import Draft, PageMeta
+from .newspaper import assemble_newspaper
 from .normalise import normalise
+from .periodical import assemble_periodical
 from .review import Review
 
 

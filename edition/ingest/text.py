@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-CJK = r"\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+from ..facts import HAN_CLASS
+
+# Wider than Han: next to CJK radicals, punctuation, kana and enclosed or squared signs
+# (U+2E80–U+33FF: 〔, ㈠, ㎡ …) a space is a wrap or letter-spacing artefact, as it is next to 字.
+CJK = HAN_CLASS + r"\u2e80-\u33ff"
 FULLWIDTH = r"\u3000-\u303f\uff00-\uffef“”‘’《》（）【】—…·"
 # A space next to a Chinese character or full-width mark is a wrap artefact: `10月 27日`, `王 强`.
 WRAP_SPACE_RE = re.compile(rf"(?<=[{CJK}{FULLWIDTH}0-9])[ \t]+(?=[{CJK}{FULLWIDTH}0-9])")

@@ -15,8 +15,11 @@ from pathlib import Path
 import yaml
 from pypinyin import lazy_pinyin
 
+from ..errors import ContentError, Problems
+from ..facts import HAN_CLASS
 from ..model import ARTICLE_FILE_RE
-from .assemble import Draft, PageMeta
+from ..reader import Node, read_yaml_file
+from .drafts import Draft, PageMeta
 from .review import Review
 
 SLUG_CHARS = 6
@@ -25,6 +28,18 @@ REPORT_NAME = "import-report{suffix}.txt"
 
 class ImportRefused(Exception):
     """The import would overwrite or contradict something; nothing was written."""
+
+
+class _IssueDumper(yaml.SafeDumper):
+    """Writes issue.yml back as `edition.reader` read it: its Nodes as plain mappings, and dates,
+    which it leaves as strings, unquoted (`date: 2022-06-28`) as the importer always wrote them."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        tag = super().resolve(kind, value, implicit)
+        return self.DEFAULT_SCALAR_TAG if tag == "tag:yaml.org,2002:timestamp" else tag
+
+
+_IssueDumper.add_representer(Node, yaml.SafeDumper.represent_dict)
 
 
 @dataclass
@@ -50,7 +65,7 @@ def slug_for(title: str, taken: set[str]) -> str:
     One syllable per character keeps it predictable; the editor may rename the
     file (or set `id`) before the article is published, as the URL comes from it.
     """
-    han = re.sub(r"[^\u4e00-\u9fff]", "", title)[:SLUG_CHARS]
+    han = re.sub(f"[^{HAN_CLASS}]", "", title)[:SLUG_CHARS]
     base = "-".join(s for s in lazy_pinyin(han) if s.isascii() and s.isalpha()) or "item"
     slug, n = base, 2
     while slug in taken:
@@ -95,9 +110,9 @@ def _escape_inline(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>{}])", r"\\\1", text)
 
 
-def issue_yaml(target: Target, meta: PageMeta, existing: dict | None) -> str:
+def issue_yaml(target: Target, meta: PageMeta, existing: Node | None) -> str:
     data = dict(existing or {})
-    data.setdefault("date", target.date)
+    data.setdefault("date", target.date.isoformat())
     if target.date_given and not meta.date and "date_approximate" not in data:
         data["date_approximate"] = "报头未印日期；导入时以 --date 给出，请核实并写明依据"
     if meta.weekday and "weekday" not in data:
@@ -114,7 +129,8 @@ def issue_yaml(target: Target, meta: PageMeta, existing: dict | None) -> str:
             page["staff"] = dict(meta.staff)
         pages = [p for p in data.get("pages") or [] if p.get("number") != target.page]
         data["pages"] = sorted(pages + [page], key=lambda p: p["number"])
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return yaml.dump(data, Dumper=_IssueDumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                     width=1000)
 
 
 def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) -> str:
@@ -136,7 +152,11 @@ def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta,
     issue_file = issue_dir / "issue.yml"
     existing = None
     if issue_file.exists():
-        existing = yaml.safe_load(issue_file.read_text(encoding="utf-8")) or {}
+        problems = Problems()
+        doc = read_yaml_file(issue_file, problems)
+        if doc is None:  # a broken issue.yml is the editor's to fix, at the line the reader names
+            raise ContentError(problems.items)
+        existing = doc.meta
         declared = {p.get("number") for p in existing.get("pages") or []}
         if not target.force and (target.periodical or target.page in declared):
             raise ImportRefused(f"{issue_file} already exists"
