@@ -13,21 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from tqdm import tqdm
 
 from .errors import ContentError, Problems
 from .reader import read_yaml_file
-from .model import Site, load_site
-from .sitecheck import check_site
-from .state import (BuildLock, BuildState, Summary, content_tree, digest, file_digest, forget_summary,
-                    global_key, load_summary, pending_state, save_summary)
-from .writer import MARKER, SiteUpdater, SiteWriter, built_id
+from .writer import MARKER
 
 from . import LUNR_JS, PROJECT
-
-# Rendering and search (Jinja2, jieba's tagger, lunr) are imported by `build` only: `check`
-# and `import` start faster without them.
-
 
 
 def _positive(text: str) -> int:
@@ -69,14 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args, parsed: dict | None = None, digests: dict | None = None) -> Site:
-    site = load_site(args.content, base_url=args.base_url, parsed=parsed, digests=digests)
-    if args.strict and site.warnings:
-        raise ContentError(site.warnings)
+def _options(args):
+    from .pipeline import Options
+
+    return Options(content=args.content, out=args.out, templates=args.templates, base_url=args.base_url,
+                   clean=args.clean, strict=args.strict, jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())
+
+
+def _print_warnings(args, warnings) -> None:
     if not args.quiet:
-        for warning in site.warnings:
+        for warning in warnings:
             print(warning, file=sys.stderr)
-    return site
 
 
 def _unsafe_output(args) -> str:
@@ -89,118 +83,23 @@ def _unsafe_output(args) -> str:
     return ""
 
 
-def _state_file(args) -> Path:
-    """The build state lives beside the output, never in it: the site is uploaded as it is."""
-    out = args.out.absolute()
-    return out.parent / ".edition-cache" / f"{out.name}.state"
+def build(args, resources=None) -> int:
+    from .pipeline import build as run_build
 
-
-def build(args) -> int:
-    with BuildLock(_state_file(args)):
-        return _build(args)
-
-
-def _build(args) -> int:
-    timings = {}
-    started = time.perf_counter()
-    state_file = _state_file(args)
-    key = global_key(args.content, args.templates, (args.base_url,))
-    summary_file = state_file.with_suffix(".summary")
-    summary = None if args.clean else load_summary(summary_file)
-    tree, tree_digest = content_tree(args.content, summary.tree if summary else {})
-    out_name = str(args.out.resolve())
-    site_id = built_id(args.out)
-    if summary and (summary.global_key, summary.out, summary.tree_digest, summary.build_id) == \
-            (key, out_name, tree_digest, site_id) and site_id:
-        return _nothing_changed(args, summary, time.perf_counter() - started)
-    from .render import Renderer, render_all  # after the check above: these take most of a second to import
-    from .search import SearchIndex
-    from .words import Segmenter
-
-    state = None if args.clean else BuildState.load_for(state_file, site_id)
-    if state is None or state.global_key != key or state.out != out_name:
-        state = BuildState(global_key=key, out=out_name)  # nothing to reuse: a full build
-    known = {str(args.content / rel): entry[2] for rel, entry in tree.items()}
-    site = _load(args, parsed=state.parsed, digests=known)
-    timings["read"] = time.perf_counter() - started
-    mark = time.perf_counter()
-    segmenter = Segmenter(site, args.content / "dict.txt")
-    names = digest(sorted(segmenter.names))  # new byline names can change how every text is segmented
-    if names != state.names:  # the page keys include the names, so every page is rendered again
-        state.names, state.keywords, state.titles, state.months = names, {}, {}, {}
-    segmenter.titles = {a.title: state.titles[a.title] for a in site.articles if a.title in state.titles}
-    segmenter.add_keywords(site, jobs=args.jobs, known=state.keywords)
-    timings["words"] = time.perf_counter() - mark
-    renderer = Renderer(site, args.templates, global_key=digest(key, names))
-    previous = state.outputs
-    incremental = bool(previous)
-    outputs: dict[str, str] = {}
-    writer = SiteUpdater(args.out, state.spare_id, state.spare) if incremental else SiteWriter(args.out)
-
-    def before_apply() -> None:
-        """Record the state of the new site before it goes live, so a kill at any point after
-        leaves a state that matches whichever site is in place."""
-        state.spare_id, state.spare = (site_id, previous) if incremental else ("", {})  # the live site, next
-        state.outputs, state.titles, state.build_id = outputs, segmenter.titles, writer.build_id
-        forget_summary(state_file)
-        state.save(pending_state(state_file))
-
-    writer.before_apply = before_apply
-
-    def unchanged(path: str, key: str) -> bool:
-        return incremental and previous.get(path) == key
-
-    with writer:
-        mark = time.perf_counter()
-        todo = []
-        for job in renderer.jobs():
-            outputs[job.path] = job.key
-            if not (unchanged(job.path, job.key) and (args.out / job.path).is_file()):
-                todo.append(job)
-        rendered = render_all(renderer, todo, args.jobs)
-        for job, data in tqdm(zip(todo, rendered), total=len(todo), desc="pages", unit="page",
-                              disable=args.quiet or None, leave=False):
-            writer.write(job.path, data)
-        for path, source in renderer.assets():
-            outputs[path] = known.get(str(source)) or file_digest(source)  # content files were hashed above
-            if not (unchanged(path, outputs[path]) and (args.out / path).is_file()):
-                writer.copy(path, source)
-        timings["render"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        index = SearchIndex(site, segmenter, jobs=args.jobs)
-        for path, file_key, data in index.files(state.months, progress=not args.quiet):
-            outputs[path] = file_key
-            if data is not None and not unchanged(path, file_key):
-                writer.write(path, data)
-        timings["search"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        writer.outputs = outputs
-        writer.build_id = digest(sorted(outputs.items()))
-    timings["write"] = time.perf_counter() - mark
-    os.replace(pending_state(state_file), state_file)
-    elapsed = time.perf_counter() - started
+    result = run_build(_options(args), resources)
+    _print_warnings(args, result.warnings)
+    if args.quiet:
+        return 0
+    if result.note:
+        print(f"note: {result.note}; building everything", file=sys.stderr)
     if args.verbose:
-        for stage, seconds in timings.items():
+        for stage, seconds in result.stages.items():
             print(f"  {stage:<8}{seconds * 1000:8.0f} ms")
-    page_count = sum(len(i.pages) for i in site.issues)
-    counts = f"built {len(site.issues)} issues, {len(site.articles)} articles, {page_count} 版面"
-    save_summary(summary_file, Summary(key, out_name, tree, tree_digest, writer.build_id,
-                                       [str(w) for w in site.warnings], counts))
-    if not args.quiet:
-        removed = len(previous.keys() - outputs.keys())
-        how = f" ({len(outputs) - writer.written} unchanged, {removed} removed)" if incremental else ""
-        print(f"{counts}: {writer.written} files written to {args.out}{how} in {elapsed:.2f} s")
-    return 0
-
-
-def _nothing_changed(args, summary: Summary, elapsed: float) -> int:
-    """Same code, same content, same output as the last build: nothing to do."""
-    if args.strict and summary.warnings:
-        raise ContentError(summary.warnings)
-    if not args.quiet:
-        for warning in summary.warnings:
-            print(warning, file=sys.stderr)
-        print(f"{summary.line}: nothing changed, 0 files written to {args.out} in {elapsed:.2f} s")
+    if result.nothing_changed:
+        print(f"{result.counts}: nothing changed, 0 files written to {args.out} in {result.seconds:.2f} s")
+        return 0
+    how = "" if result.full else f" ({result.files - result.written} unchanged, {result.removed} removed)"
+    print(f"{result.counts}: {result.written} files written to {args.out}{how} in {result.seconds:.2f} s")
     return 0
 
 
@@ -229,13 +128,20 @@ def check(args) -> int:
         if not (args.out / "index.html").is_file():
             print(f"build.py: error: {args.out} holds no built site (no index.html)", file=sys.stderr)
             return 1
+        from .sitecheck import check_site
+
         problems = check_site(args.out)
         for problem in problems:
             print(f"{args.out}/{problem}", file=sys.stderr)
         if not args.quiet:
             print(f"site {'ok' if not problems else 'has problems'}: {len(problems)} problem(s) in {args.out}")
         return 1 if problems else 0
-    site = _load(args)
+    from .load import load_site
+
+    site = load_site(args.content, base_url=args.base_url).site
+    if args.strict and site.warnings:
+        raise ContentError(site.warnings)
+    _print_warnings(args, site.warnings)
     if not args.quiet:
         drafts = sum(a.draft for a in site.articles)
         print(f"content ok: {len(site.issues)} issues, {len(site.articles)} articles, "

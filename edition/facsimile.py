@@ -15,7 +15,9 @@ import sys
 from html import escape
 from pathlib import Path
 
-from .model import Page, load_site
+from . import facts
+from .load import load_site
+from .model import Page
 
 WIDTH, HEIGHT = 1000, 1414  # A-series proportions, as newsprint broadsheets roughly are
 FONT = "'Noto Serif CJK SC','Source Han Serif SC','Songti SC',serif"
@@ -33,7 +35,7 @@ def page_svg(page: Page) -> str:
            f'<text x="40" y="110" font-family="{FONT}" font-size="92" font-weight="700" fill="#a40000">'
            f'{escape(pub.name)}</text>',
            f'<text x="{WIDTH - 40}" y="70" text-anchor="end" font-family="{FONT}" font-size="26" fill="#333">'
-           f'{issue.date.year}年{issue.date.month}月{issue.date.day}日 {issue.weekday}</text>',
+           f'{facts.cn_date(issue.date)} {issue.weekday}</text>',
            f'<text x="{WIDTH - 40}" y="110" text-anchor="end" font-family="{FONT}" font-size="26" fill="#333">'
            f'{escape(page.label)} {escape(issue.number_label)}</text>',
            f'<line x1="40" y1="140" x2="{WIDTH - 40}" y2="140" stroke="#a40000" stroke-width="4"/>']
@@ -66,8 +68,8 @@ def main(argv: list[str]) -> int:
         return 2
     folder, number = Path(argv[0]).resolve(), int(argv[1])
     content = next(p for p in folder.parents if (p / "site.yml").is_file())
-    site = load_site(content)
-    issue = next(i for i in site.issues if i.source.resolve() == folder)
+    site = load_site(content).site
+    issue = next(i for i in site.issues if Path(i.source).resolve() == folder)
     page = next(p for p in issue.pages if p.number == number)
     target = folder / f"{number:02d}.svg"
     target.write_text(page_svg(page), encoding="utf-8")

@@ -13,14 +13,27 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
-
+from . import urls
 from .model import Article, Issue, Page, Publication, Site
 
 
-def pinyin_slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-")
-    return slug or hash_suffix(name)
+def pinyin_slugs(names) -> dict[str, str]:
+    """Each name's slug before collisions are resolved: its pinyin (pypinyin loads in a moment, so
+    only for names the build state does not know yet)."""
+    from pypinyin import lazy_pinyin
+
+    return {name: re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or hash_suffix(name)
+            for name in names}
+
+
+def index_names(site: Site) -> set[str]:
+    """Every name an index entry is made for: 版名, 栏目 and authors."""
+    names = {page.name for issue in site.issues for page in issue.pages}
+    for article in site.articles:
+        if article.column:
+            names.add(article.column)
+        names.update(a.name for a in article.authors)
+    return names
 
 
 def hash_suffix(name: str) -> str:
@@ -37,11 +50,11 @@ class Entry:
     items: list = field(default_factory=list)
 
     def page_url(self, number: int) -> str:
-        return self.base + ("index.html" if number == 1 else f"page-{number}.html")
+        return urls.index_page(self.base, number)
 
 
-def _entries(groups: dict[str, list], base: str) -> list[Entry]:
-    slugs = {name: pinyin_slug(name) for name in groups}
+def _entries(groups: dict[str, list], base: str, pinyin: dict[str, str]) -> list[Entry]:
+    slugs = {name: pinyin[name] for name in groups}
     taken = defaultdict(list)
     for name, slug in slugs.items():
         taken[slug].append(name)
@@ -56,32 +69,32 @@ def _newest_first(items: list) -> list:
     return sorted(items, key=lambda x: (x.issue.date, x.issue.publication.slug), reverse=True)
 
 
-def sections(pub: Publication) -> list[Entry]:
+def sections(pub: Publication, pinyin: dict[str, str]) -> list[Entry]:
     """版名 index: every page of that name across issues."""
     groups: dict[str, list[Page]] = defaultdict(list)
     for issue in pub.issues:
         for page in issue.pages:
             groups[page.name].append(page)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, f"{pub.slug}/sections/")
+    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.sections(pub.slug), pinyin)
 
 
-def columns(pub: Publication) -> list[Entry]:
+def columns(pub: Publication, pinyin: dict[str, str]) -> list[Entry]:
     """栏目 index: every article of that column."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for issue in pub.issues:
         for article in issue.articles:
             if article.column:
                 groups[article.column].append(article)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, f"{pub.slug}/columns/")
+    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.columns(pub.slug), pinyin)
 
 
-def authors(site: Site) -> list[Entry]:
+def authors(site: Site, pinyin: dict[str, str]) -> list[Entry]:
     """Author index, across publications: a reporter's or an organisation's work."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in site.articles:
         for name in dict.fromkeys(a.name for a in article.authors):
             groups[name].append(article)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, "authors/")
+    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.AUTHORS, pinyin)
 
 
 def paginate(items: list, size: int) -> list[list]:
@@ -99,10 +112,16 @@ class Month:
     def key(self) -> str:
         return f"{self.year:04d}/{self.month:02d}"
 
+    def url(self, pub: Publication) -> str:
+        return urls.month(pub.slug, self.year, self.month)
+
 
 def years(pub: Publication) -> dict[int, list[Month]]:
     """往期回顾: for each year with issues, all twelve months as Monday-first calendars."""
     by_day = {i.date: i for i in pub.issues}
+    by_month: dict[tuple[int, int], list[Issue]] = defaultdict(list)
+    for issue in pub.issues:
+        by_month[issue.date.year, issue.date.month].append(issue)
     result: dict[int, list[Month]] = {}
     for year in sorted({i.date.year for i in pub.issues}):
         months = []
@@ -111,7 +130,6 @@ def years(pub: Publication) -> dict[int, list[Month]]:
                 [(d.day if d.month == month else 0, by_day.get(d) if d.month == month else None) for d in week]
                 for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
             ]
-            issues = [i for i in pub.issues if (i.date.year, i.date.month) == (year, month)]
-            months.append(Month(year, month, weeks, issues))
+            months.append(Month(year, month, weeks, by_month.get((year, month), [])))
         result[year] = months
     return result

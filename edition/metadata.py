@@ -11,14 +11,10 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from .model import Article, Issue, Site
+from . import urls
+from .model import Article, Bodies, Issue, Site
 
 DATA_VERSION = 1
-
-
-def absolute(site: Site, path: str) -> str:
-    """A site path as an absolute URL when the site has a base URL, else as it is (root-relative)."""
-    return site.base_url.rstrip("/") + "/" + path if site.base_url else path
 
 
 def _person(author) -> dict:
@@ -30,7 +26,7 @@ def _person(author) -> dict:
     return person
 
 
-def article_ld(article: Article, site: Site, link: Callable[[str], str]) -> dict:
+def article_ld(article: Article, site: Site, link: Callable[[str], str], keywords: tuple) -> dict:
     """schema.org NewsArticle (newspapers) or ScholarlyArticle (periodicals) for one article page.
 
     ``link`` turns a site path into the URL to print: absolute with a base URL,
@@ -74,8 +70,8 @@ def article_ld(article: Article, site: Site, link: Callable[[str], str]) -> dict
         data["pageStart"] = article.start_page
     if article.column:
         data["printColumn"] = article.column
-    if article.keywords:
-        data["keywords"] = list(article.keywords)
+    if keywords:
+        data["keywords"] = list(keywords)
     if article.corrections:
         data["correction"] = [{"@type": "CorrectionComment", "text": c.note, "datePublished": c.date.isoformat()}
                               for c in article.corrections]
@@ -84,17 +80,17 @@ def article_ld(article: Article, site: Site, link: Callable[[str], str]) -> dict
     return data
 
 
-def issue_data(issue: Issue, site: Site) -> dict:
+def issue_data(issue: Issue, site: Site, bodies: Bodies, words: dict) -> dict:
     """One issue as open data: its metadata, its pages and every article with its text."""
     pub = issue.publication
 
     def article(a: Article) -> dict:
-        item = {"id": a.slug, "url": absolute(site, a.url), "title": a.title, "kicker": a.kicker,
+        item = {"id": a.slug, "url": urls.absolute(site.base_url, a.url), "title": a.title, "kicker": a.kicker,
                 "subtitle": a.subtitle, "kind": a.kind, "column": a.column,
                 "authors": [{"name": x.name, "role": x.role, "organisation": x.org} for x in a.authors],
-                "page": a.page.number if a.page else a.start_page, "keywords": list(a.keywords),
+                "page": a.page.number if a.page else a.start_page, "keywords": list(words[a.source].keywords),
                 "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in a.corrections],
-                "text": a.text}
+                "text": bodies[a].text}
         return item
 
     return {
@@ -106,16 +102,12 @@ def issue_data(issue: Issue, site: Site) -> dict:
         "number": issue.number,
         "lunar": issue.lunar,
         "weekday": issue.weekday,
-        "url": absolute(site, issue.url),
+        "url": urls.absolute(site.base_url, issue.url),
         "urls_are_absolute": bool(site.base_url),
         "pages": [{"number": p.number, "name": p.name, "editor": p.editor, "staff": p.staff,
-                   "url": absolute(site, p.url), "articles": [a.slug for a in p.articles]} for p in issue.pages],
+                   "url": urls.absolute(site.base_url, p.url), "articles": [a.slug for a in p.articles]} for p in issue.pages],
         "articles": [article(a) for a in issue.articles],
     }
-
-
-def data_path(issue: Issue) -> str:
-    return f"{issue.dir}issue.json"
 
 
 def archive_index(site: Site) -> dict:
@@ -129,7 +121,7 @@ def archive_index(site: Site) -> dict:
         "publications": [{
             "slug": pub.slug, "name": pub.name, "kind": pub.kind,
             "issues": [{"date": i.date.isoformat(), "number": i.number_label, "articles": len(i.articles),
-                        "url": absolute(site, i.url), "data": absolute(site, data_path(i))} for i in pub.issues],
+                        "url": urls.absolute(site.base_url, i.url), "data": urls.absolute(site.base_url, i.data_url)} for i in pub.issues],
         } for pub in site.publications],
     }
 

@@ -7,7 +7,6 @@ timestamps) so that 2022-02-30 becomes our clear error, not a YAML traceback.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,12 +60,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 class Document:
     """A content file: its metadata, its Markdown body and where the body starts."""
 
-    path: Path
+    path: Path | str
     meta: Node
     body: str = ""
     body_line: int = 1
     line_offset: int = 0  # added to YAML line numbers (front matter starts at line 2)
-    digest: str = ""  # hash of the file's bytes: the key for incremental builds
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -108,22 +106,18 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
     return data
 
 
-def bytes_digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def read_yaml_file(path: Path, problems: Problems) -> Document | None:
-    raw = path.read_bytes()
+def read_yaml_file(path: Path | str, problems: Problems, raw: bytes | None = None) -> Document | None:
+    raw = Path(path).read_bytes() if raw is None else raw
     text = decode(raw, path, problems)
     if text is None:
         return None
     meta = parse_yaml(text, path, problems)
-    return None if meta is None else Document(path, meta, digest=bytes_digest(raw))
+    return None if meta is None else Document(path, meta)
 
 
-def read_markdown_file(path: Path, problems: Problems, raw: bytes | None = None) -> Document | None:
+def read_markdown_file(path: Path | str, problems: Problems, raw: bytes | None = None) -> Document | None:
     """Split ``---`` YAML front matter from the Markdown body."""
-    raw = path.read_bytes() if raw is None else raw
+    raw = Path(path).read_bytes() if raw is None else raw
     text = decode(raw, path, problems)
     if text is None:
         return None
@@ -140,4 +134,4 @@ def read_markdown_file(path: Path, problems: Problems, raw: bytes | None = None)
     if meta is None:
         return None
     body = "\n".join(lines[end + 1 :])
-    return Document(path, meta, body=body, body_line=end + 2, line_offset=1, digest=bytes_digest(raw))
+    return Document(path, meta, body=body, body_line=end + 2, line_offset=1)

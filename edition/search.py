@@ -19,24 +19,17 @@ its tokens.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-import multiprocessing
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from lunr import __TARGET_JS_VERSION__ as LUNR_VERSION
-from tqdm import tqdm
-
-from .model import Article, Site
-from .reader import bytes_digest
-from .state import digest
 from .facts import is_han
+from .model import Article, Bodies, Site
+from .outputs import Expansion, Group, Output, digest
 from .tokenizer import normalize, terms_and_characters
-from .words import Segmenter
 
 TITLE_BOOST = 10
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
@@ -48,7 +41,9 @@ MAX_BUCKETS = 2048
 MAX_DIRECTORY_FILES = 8192
 TOKENS_PER_DIRECTORY_FILE = 256
 FORMAT_VERSION = 1
-PARALLEL_FROM = 500  # articles; below this, starting worker processes costs more than it saves
+LUNR_VERSION = "2.3.9"  # the lunr.js whose serialized index the files hold (package.json pins it)
+MONTH = "search/month:"  # group ids of the months
+MONTH_SECONDS_PER_ARTICLE = 0.003  # indexing cost, for parallel.map
 
 
 def fnv1a(text: str) -> int:
@@ -249,86 +244,73 @@ def month_files(key: str, docs: list[Doc]) -> tuple[list[tuple[str, bytes]], lis
     return files, [sizes["b"], sizes["u"]], {t for t in vocabulary if bucket_of(t)[1] == t}
 
 
-def _month_files(args):
-    return month_files(*args)
+class Search:
+    """The search producer: one group per month of articles, and one for the directory and meta.js.
 
+    A month's files depend only on that month's articles (their text, headline,
+    title words and place), so a correction re-indexes one month; its files are
+    keyed by their bytes, so only those that changed are written. The directory
+    is made from every month's terms, which each month's group leaves in the
+    build state as its result.
+    """
 
-class SearchIndex:
-    """The search files of a site. A month's files depend only on that month's articles, so a
-    build can keep the files of every month whose key did not change."""
-
-    def __init__(self, site: Site, segmenter: Segmenter, jobs: int = 1):
-        self.site = site
-        self.segmenter = segmenter
-        self.jobs = jobs
+    def __init__(self, site: Site, bodies: Bodies, words: dict):
+        self.site, self.bodies, self.words = site, bodies, words
         order = {pub.slug: n for n, pub in enumerate(site.publications)}
         articles = sorted(site.articles, key=lambda a: (a.issue.date, order[a.issue.publication.slug]))
         self.months: dict[str, list[Article]] = defaultdict(list)
         for article in articles:  # sorted() is stable: reading order within an issue stays
             self.months[f"{article.issue.date.year:04d}-{article.issue.date.month:02d}"].append(article)
 
-    @staticmethod
-    def month_key(articles: list[Article]) -> str:
-        """What a month's files show: each article's text, place and issue metadata."""
+    def month_key(self, articles: list[Article]) -> str:
+        """What a month's files show: each article's text, title words, place and issue metadata."""
         return digest(FORMAT_VERSION, [(a.url, a.digest, a.issue.meta_digest, a.issue.publication.slug,
-                                        a.page.number if a.page else None) for a in articles])
+                                        a.page.number if a.page else None, self.words[a.source].title_words)
+                                       for a in articles])
 
     def docs(self, articles: list[Article]) -> list[Doc]:
-        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=a.text,
-                    heading=" ".join((a.kicker, a.title, a.subtitle)),
-                    title_words=self.segmenter.title_words(a.title), filters=filter_tokens(a), shown=_shown(a))
+        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=self.bodies[a].text, heading=a.heading,
+                    title_words=list(self.words[a.source].title_words), filters=filter_tokens(a),
+                    shown=_shown(a, self.bodies[a].text))
                 for n, a in enumerate(articles)]
 
-    def files(self, known: dict | None = None, progress: bool = False) -> Iterator[tuple[str, str, bytes | None]]:
-        """``(site path, key, bytes)``; bytes is None for a file an earlier build already wrote.
-
-        ``known`` holds each month's key, bucket sizes, terms and files from the
-        previous build; it is updated in place.
-        """
-        known = {} if known is None else known
-        directory: dict[str, list[int]] = defaultdict(list)
-        segments = []
-        keys = {month: self.month_key(articles) for month, articles in self.months.items()}
-        work = [(month, self.docs(self.months[month])) for month in self.months
-                if known.get(month, ("",))[0] != keys[month]]
-        parallel = self.jobs > 1 and len(work) > 1 and sum(len(d) for _, d in work) >= PARALLEL_FROM
-        with _pool(self.jobs if parallel else 1) as pool:
-            built = {}
-            results = tqdm(pool(_month_files, work), total=len(work), desc="search", unit="month",
-                           disable=not progress or None, leave=False)
-            for (month, _), (files, sizes, terms) in zip(work, results):
-                keyed = [(path, bytes_digest(data), data) for path, data in files]
-                yield from keyed  # keyed by their bytes: a correction rewrites only the files that changed
-                built[month] = (keys[month], sizes, sorted(terms), [(path, key) for path, key, _ in keyed])
-        for month in [m for m in known if m not in self.months]:
-            del known[month]
-        known.update(built)
+    def groups(self) -> Iterator[Group]:
+        keys = []
         for month, articles in self.months.items():
-            key, sizes, terms, files = known[month]
-            if month not in built:
-                for path, file_key in files:
-                    yield path, file_key, None
-            number = month_number(*map(int, month.split("-")))
-            segments.append([number, month, len(articles), *sizes])
+            key = self.month_key(articles)
+            keys.append(key)
+            yield Group(MONTH + month, key, functools.partial(self._expand_month, month, articles), heavy=True,
+                        seconds=MONTH_SECONDS_PER_ARTICLE * len(articles), bodies=tuple(articles))
+        meta = self._meta_values()
+        yield Group("search/index", digest(FORMAT_VERSION, keys, meta), functools.partial(self._expand_index, meta),
+                    needs=MONTH)
+
+    def _expand_month(self, month: str, articles: list[Article], results) -> Expansion:
+        files, sizes, terms = month_files(month, self.docs(articles))
+        number = month_number(*map(int, month.split("-")))
+        return Expansion([Output(path, "search", None, data=data) for path, data in files],
+                         result=(number, month, len(articles), sizes, sorted(terms)))
+
+    def _expand_index(self, meta: dict, results: dict) -> Expansion:
+        segments, directory = [], defaultdict(list)
+        for number, month, count, sizes, terms in sorted(results.values()):
+            segments.append([number, month, count, *sizes])
             for term in terms:
                 directory[term].append(number)
         size = buckets_for(len(directory), TOKENS_PER_DIRECTORY_FILE, MAX_DIRECTORY_FILES)
         grouped: dict[int, dict[str, str]] = defaultdict(dict)
         for term in sorted(directory):
-            grouped[fnv1a(term) % size][term] = encode_months(sorted(directory[term]))
-        for number in range(size):
-            data = _script(f"d/{number}", grouped.get(number, {}))
-            yield f"search/d/{number}.js", bytes_digest(data), data
-        data = _script("meta", self._meta(segments, size))
-        yield "search/meta.js", bytes_digest(data), data
+            grouped[fnv1a(term) % size][term] = encode_months(directory[term])
+        outputs = [Output(f"search/d/{n}.js", "search", None, data=_script(f"d/{n}", grouped.get(n, {})))
+                   for n in range(size)]
+        data = _script("meta", {"v": FORMAT_VERSION, "d": size, "segs": segments, **meta})
+        outputs.append(Output("search/meta.js", "search", None, data=data))
+        return Expansion(outputs)
 
-    def _meta(self, segments: list, directory_size: int) -> dict:
+    def _meta_values(self) -> dict:
         site = self.site
         values = lambda attr: sorted({v for a in site.articles if (v := attr(a))})  # noqa: E731
         return {
-            "v": FORMAT_VERSION,
-            "d": directory_size,
-            "segs": segments,
             "pubs": [[p.slug, p.name] for p in site.publications],
             "sections": values(lambda a: a.page.name if a.page else ""),
             "columns": values(lambda a: a.column),
@@ -336,7 +318,7 @@ class SearchIndex:
         }
 
 
-def _shown(article: Article) -> dict:
+def _shown(article: Article, text: str) -> dict:
     issue = article.issue
     if article.page:
         where = article.page.label
@@ -345,14 +327,4 @@ def _shown(article: Article) -> dict:
     else:
         where = issue.number_label
     return {"u": article.url, "t": article.title, "k": article.kicker, "s": article.subtitle,
-            "d": issue.date.isoformat(), "p": issue.publication.name, "g": where, "x": article.text}
-
-
-@contextmanager
-def _pool(jobs: int):
-    """``map`` over ``jobs`` worker processes, or in this process for one job."""
-    if jobs <= 1:
-        yield map
-        return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as executor:
-        yield lambda fn, items: executor.map(fn, items, chunksize=1)
+            "d": issue.date.isoformat(), "p": issue.publication.name, "g": where, "x": text}

@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 
 from .errors import ContentError
+from .scan import scan
 
 STATUS = "/__edition/status"
 SCRIPT = "/__edition/reload.js"
@@ -56,8 +57,11 @@ class Preview:
     """Rebuilds on change and tells the open pages about it."""
 
     def __init__(self, args, build):
+        from .pipeline import Resources
+
         self.args = args
         self.build = build
+        self.resources = Resources()  # jieba stays loaded from one build to the next
         self.number = 0  # successful builds so far
         self.errors: list[str] = []
         self.lock = threading.Lock()
@@ -65,7 +69,7 @@ class Preview:
     def rebuild(self) -> None:
         started = time.perf_counter()
         try:
-            code = self.build(self.args)
+            code = self.build(self.args, self.resources)
         except ContentError as exc:
             errors = [str(p) for p in exc.problems]
             for line in errors:
@@ -89,19 +93,10 @@ class Preview:
             return json.dumps({"build": self.number, "errors": self.errors}, ensure_ascii=False).encode("utf-8")
 
 
-def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file: only a cheap trigger; the build itself
-    decides what changed by content hashes."""
-    seen = {}
-    for folder in folders:
-        for path in folder.rglob("*"):
-            try:
-                info = path.stat()
-            except FileNotFoundError:
-                continue
-            if path.is_file():
-                seen[str(path)] = (info.st_size, info.st_mtime_ns)
-    return seen
+def snapshot(folders: list[Path]) -> list[dict]:
+    """The build's own content scan of each folder, without reading files: sizes and modification
+    times are only a cheap trigger; the build itself decides what changed by content digests."""
+    return [scan(str(folder), hash_files=False).files for folder in folders]
 
 
 def _handler(out: Path, preview: Preview):

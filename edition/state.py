@@ -1,165 +1,261 @@
-"""Build state: what the last build wrote, keyed by content hashes, for incremental builds.
+"""The build state: what the last build read and wrote, in SQLite, beside the output.
 
-Every output file gets a key: a hash of exactly the inputs it shows. The next
-build recomputes the keys from the new content and renders only the files
-whose key changed, deletes the files nobody produces any more, and keeps the
-rest. Anything that could change every page (the build code, templates, static
-assets, site and publication settings, the word list, the options) goes into
-the global key, and a different global key means a full build. Keys come from
-file contents; a file's size and modification time only spare re-hashing it
-when neither changed, as git's index does.
+Tables (``SCHEMA`` below):
 
-The state lives outside the site (it must not be uploaded). It names the
-build it describes, and the site's marker file names the build that wrote it.
-A build saves its new state as "pending" just before it swaps the new site in,
-and makes it the state just after; so whenever a build is killed, one of the
-two matches the site in place, and the next build picks that one. A state that
-matches neither is ignored (a full build): the cache repairs itself.
+- ``meta``: the state's version, the build it describes (as the site's marker
+  names it), the global key, the spare's build, the content tree's digest.
+- ``files``: every content file with its size, modification time and digest
+  (the scan's memory, as git's index).
+- ``parsed``: each article file and ``issue.yml`` as parsed (``edition/load.py``
+  records), with the file digest it was made from; ``bodies``: each article's
+  HTML and text, read only for the articles a build renders.
+- ``words``: each article's 关键词 and title words; ``names``: the byline names
+  the title words were cut with; ``slugs``: the pinyin of index names.
+- ``groups``: each output group's key and, for groups that others need, its
+  result (a search month's terms).
+- ``outputs``: every file of the live site and of the spare, with its group and
+  its key in each (NULL where the folder lacks it).
+
+A build reads what it needs and writes only the rows that changed. It keeps the
+state in step with the site in place whatever moment it is killed at: a full
+build writes a new database beside the old one (``.new``) and puts it in place
+just after swapping its site in; an incremental build saves its changes in a
+small pending file (``.pending``) just before the swap and applies them in one
+transaction just after. The next build takes whichever matches the site's
+marker, and applies a pending file it finds for that site. A state that matches
+nothing, is corrupt or comes from another version means a full build, which
+says so.
 """
 
 from __future__ import annotations
 
 import fcntl
+import marshal
 import os
 import pickle
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import LUNR_JS, PROJECT
-from .reader import bytes_digest
+from .model import Body
+from .outputs import Row
+from .scan import Entry
+from .words import WordRow
 
-STATE_VERSION = 4
+# marshal's format belongs to the Python version, so that is part of the state's version.
+VERSION = f"1/py{sys.version_info[0]}.{sys.version_info[1]}"
+
+SCHEMA = """
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL);
+CREATE TABLE parsed(path TEXT PRIMARY KEY, digest TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE bodies(path TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE words(path TEXT PRIMARY KEY, row BLOB NOT NULL);
+CREATE TABLE names(name TEXT PRIMARY KEY);
+CREATE TABLE slugs(name TEXT PRIMARY KEY, pinyin TEXT NOT NULL);
+CREATE TABLE groups(id TEXT PRIMARY KEY, key TEXT NOT NULL, result BLOB);
+CREATE TABLE outputs(path TEXT PRIMARY KEY, grp TEXT NOT NULL, live TEXT, spare TEXT);
+"""
+TABLES = ("meta", "files", "parsed", "bodies", "words", "names", "slugs", "groups", "outputs")
 
 
-def digest(*parts) -> str:
-    """A short stable hash of plain values (str, int, tuples and lists of them)."""
-    return bytes_digest(repr(parts).encode("utf-8"))
-
-
-def file_digest(path: Path) -> str:
-    return bytes_digest(path.read_bytes())
-
-
-def global_key(content: Path, templates: Path, options: tuple) -> str:
-    """Everything that can change every page: code, templates, assets, settings, word list."""
-    files = sorted(p for p in (PROJECT / "edition").rglob("*.py"))
-    files += sorted(p for p in templates.rglob("*") if p.is_file())
-    files += [LUNR_JS, content / "site.yml", content / "dict.txt"]
-    files += sorted(content.glob("*/publication.yml"))
-    parts = [(str(p), file_digest(p)) for p in files if p.is_file()]
-    return digest(STATE_VERSION, parts, options)
+class StateUnusable(Exception):
+    """The saved state cannot be used; the message says why (the build then builds everything)."""
 
 
 @dataclass
-class BuildState:
-    global_key: str = ""
-    out: str = ""  # the output folder this state describes
-    build_id: str = ""  # the build whose site this describes, as written in the site's marker
-    names: str = ""  # digest of the words added to jieba (dict.txt and byline names)
-    outputs: dict[str, str] = field(default_factory=dict)  # site path → key
-    spare_id: str = ""  # the previous site, kept as .<out>.spare for the next incremental build to update
-    spare: dict[str, str] = field(default_factory=dict)  # its site path → key
-    parsed: dict = field(default_factory=dict)  # (path, file digest) → parsed article, see model
-    keywords: dict = field(default_factory=dict)  # keyword source text → 关键词
-    titles: dict = field(default_factory=dict)  # title → whole words for the search index
-    months: dict = field(default_factory=dict)  # search month → (key, bucket sizes, terms, [(site path, key)])
+class Delta:
+    """Every change a build makes to the state: rows to write and rows to delete, per table."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Entry] = field(default_factory=dict)
+    parsed: dict[str, tuple[str, tuple]] = field(default_factory=dict)
+    bodies: dict[str, Body] = field(default_factory=dict)
+    words: dict[str, WordRow] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+    slugs: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, tuple[str, object]] = field(default_factory=dict)
+    outputs: dict[str, Row] = field(default_factory=dict)
+    deleted: dict[str, set] = field(default_factory=dict)  # table → keys of rows to delete
+
+    def delete(self, table: str, keys) -> None:
+        self.deleted.setdefault(table, set()).update(keys)
+
+
+class State:
+    """One open state database."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection):
+        self.path, self.db = path, db
+
+    # -- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def load_for(cls, path: Path, site_id: str) -> "BuildState | None":
-        """The saved state of the site in place: the last build's, or the pending one of a build
-        killed just after it swapped its site in. None (then: a full build) when neither matches."""
+    def open_for(cls, path: Path, site_id: str, out: str) -> "State":
+        """The state of the site in folder ``out`` whose marker names ``site_id``: the saved one,
+        brought up to date with a pending change or replaced by a new one when a build was killed
+        around its swap."""
         if not site_id:
-            return None
-        for candidate in (path, pending_state(path)):
-            state = _unpickle(candidate, cls)
-            if state is not None and state.build_id == site_id:
-                return state
-        return None
-
-    def save(self, path: Path) -> None:
-        _pickle(path, self)
-
-
-@dataclass
-class Summary:
-    """What a build saw, small enough to read in a moment: a build that finds the same
-    code and the same content can stop before loading anything else."""
-
-    global_key: str
-    out: str
-    tree: dict  # content file → (size, modification time, content digest)
-    tree_digest: str
-    build_id: str  # the site it describes, as for the build state
-    warnings: list
-    line: str  # the summary line the build printed
-
-
-def content_tree(content: Path, known: dict) -> tuple[dict, str]:
-    """Every content file with the digest of its bytes, and a digest of them all.
-
-    A file whose size and modification time match the last build keeps the digest
-    it had then, as git's index does; any other file is read and hashed. The
-    build still decides everything by content digests.
-    """
-    tree = {}
-    for folder, dirs, files in os.walk(content):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
+            raise StateUnusable("the output folder holds no site built by build.py")
+        new = new_state(path)
+        if new.exists():
             try:
-                info = os.stat(path)
-            except FileNotFoundError:
-                continue
-            rel = os.path.relpath(path, content)
-            old = known.get(rel)
-            if old and old[0] == info.st_size and old[1] == info.st_mtime_ns:
-                tree[rel] = old
+                candidate = cls._open(new)
+            except StateUnusable:
+                new.unlink()
             else:
-                tree[rel] = (info.st_size, info.st_mtime_ns, file_digest(Path(path)))
-    return tree, digest(sorted((rel, entry[2]) for rel, entry in tree.items()))
+                if candidate.meta("build") == site_id:  # killed just after its site went live
+                    candidate.close()
+                    os.replace(new, path)
+                else:
+                    candidate.close()
+                    new.unlink()
+        if not path.exists():
+            raise StateUnusable("there is no saved build state")
+        state = cls._open(path)
+        try:
+            if state.meta("out") != out:
+                raise StateUnusable(f"the saved build state belongs to another output folder ({state.meta('out')})")
+            if state.meta("build") != site_id:
+                pending = read_pending(path)
+                if pending is None or pending[0] != state.meta("build") or pending[1] != site_id:
+                    raise StateUnusable("the saved build state describes another site than the one in place")
+                state.apply(pending[2])  # killed just after its site went live
+            pending_state(path).unlink(missing_ok=True)
+        except BaseException:
+            state.close()
+            raise
+        return state
+
+    @classmethod
+    def _open(cls, path: Path) -> "State":
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+            version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StateUnusable(f"the build state {path} is unreadable ({exc})") from None
+        if version is None or version[0] != VERSION:
+            db.close()
+            raise StateUnusable(f"the build state {path} is from another version of build.py "
+                                f"({version[0] if version else 'unknown'}; this one writes {VERSION})")
+        return cls(path, db)
+
+    @classmethod
+    def create(cls, path: Path) -> "State":
+        """A new, empty state at ``path`` (a full build's, written before it goes live)."""
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")  # not in use until it is complete: no journal needed
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(SCHEMA)
+        db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
+        return cls(path, db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def meta(self, name: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else default
+
+    def files(self) -> dict[str, Entry]:
+        return {p: Entry(s, m, d) for p, s, m, d in self.db.execute("SELECT path, size, mtime, digest FROM files")}
+
+    def parsed(self) -> dict[str, tuple[str, tuple]]:
+        return {p: (d, marshal.loads(r)) for p, d, r in self.db.execute("SELECT path, digest, record FROM parsed")}
+
+    def bodies(self, paths: list[str]) -> dict[str, Body]:
+        found = {}
+        for start in range(0, len(paths), 500):
+            chunk = paths[start:start + 500]
+            query = f"SELECT path, body FROM bodies WHERE path IN ({','.join('?' * len(chunk))})"
+            found.update((p, Body(*marshal.loads(b))) for p, b in self.db.execute(query, chunk))
+        return found
+
+    def words(self) -> dict[str, WordRow]:
+        return {p: WordRow(*marshal.loads(r)) for p, r in self.db.execute("SELECT path, row FROM words")}
+
+    def names(self) -> set[str]:
+        return {n for (n,) in self.db.execute("SELECT name FROM names")}
+
+    def slugs(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT name, pinyin FROM slugs"))
+
+    def groups(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, key FROM groups"))
+
+    def results(self, prefix: str) -> dict[str, object]:
+        query = "SELECT id, result FROM groups WHERE id >= ? AND id < ? AND result IS NOT NULL"
+        return {i: marshal.loads(r) for i, r in self.db.execute(query, (prefix, prefix + "\U0010ffff"))}
+
+    def keys(self, table: str) -> set[str]:
+        column = {"names": "name", "slugs": "name", "groups": "id"}.get(table, "path")
+        return {k for (k,) in self.db.execute(f"SELECT {column} FROM {table}")}
+
+    def outputs(self) -> dict[str, Row]:
+        return {p: Row(g, live, spare) for p, g, live, spare in self.db.execute("SELECT path, grp, live, spare FROM outputs")}
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, delta: Delta) -> None:
+        """Write ``delta`` in one transaction."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            for table, keys in delta.deleted.items():
+                column = {"meta": "name", "names": "name", "slugs": "name", "groups": "id"}.get(table, "path")
+                db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", delta.meta.items())
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                           ((p, *e) for p, e in delta.files.items()))
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
+                           ((p, d, marshal.dumps(r)) for p, (d, r) in delta.parsed.items()))
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                           ((p, marshal.dumps((b.html, b.text, b.gaps))) for p, b in delta.bodies.items()))
+            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)",
+                           ((p, marshal.dumps((w.source, w.keywords, w.title, w.title_words)))
+                            for p, w in delta.words.items()))
+            db.executemany("INSERT OR REPLACE INTO names VALUES (?)", ((n,) for n in delta.names))
+            db.executemany("INSERT OR REPLACE INTO slugs VALUES (?, ?)", delta.slugs.items())
+            db.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?)",
+                           ((i, k, None if r is None else marshal.dumps(r)) for i, (k, r) in delta.groups.items()))
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                           ((p, r.group, r.live, r.spare) for p, r in delta.outputs.items()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
-def load_summary(path: Path) -> Summary | None:
-    return _unpickle(path, Summary)
-
-
-def _unpickle(path: Path, kind: type):
-    """A saved state or summary; None (so: a full build) when missing, from another version,
-    or unreadable, which the build says rather than hides."""
-    try:
-        with open(path, "rb") as handle:
-            version, value = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as exc:
-        print(f"note: build state {path} is unreadable ({exc.__class__.__name__}); building everything",
-              file=sys.stderr)
-        return None
-    return value if version == STATE_VERSION and isinstance(value, kind) else None
-
-
-def save_summary(path: Path, summary: Summary) -> None:
-    _pickle(path, summary)
-
-
-def _pickle(path: Path, value) -> None:
-    """Write atomically: a reader finds the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump((STATE_VERSION, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+def new_state(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
 
 
 def pending_state(path: Path) -> Path:
-    return path.with_suffix(".pending")
+    return path.with_name(path.name + ".pending")
 
 
-def forget_summary(path: Path) -> None:
-    """Drop the summary before the site changes: it lets a build skip every check, so it must
-    never outlive the site it describes."""
-    path.with_suffix(".summary").unlink(missing_ok=True)
+def save_pending(path: Path, base: str, build: str, delta: Delta) -> None:
+    """The changes an incremental build is about to make live, saved atomically before its swap."""
+    target = pending_state(path)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump((VERSION, base, build, delta), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, target)
+
+
+def read_pending(path: Path) -> tuple[str, str, Delta] | None:
+    try:
+        with open(pending_state(path), "rb") as handle:
+            version, base, build, delta = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return None  # half-written by a build killed before its swap: that build never went live
+    return (base, build, delta) if version == VERSION else None
 
 
 class BuildLock:
@@ -167,7 +263,7 @@ class BuildLock:
     rebuilds, or two terminals) waits for the first instead of mixing their files."""
 
     def __init__(self, state_file: Path):
-        self.path = state_file.with_suffix(".lock")
+        self.path = state_file.with_name(state_file.name + ".lock")
         self.handle = None
 
     def __enter__(self) -> "BuildLock":
@@ -185,10 +281,9 @@ class BuildLock:
         self.handle.truncate()
         self.handle.write(str(os.getpid()))
         self.handle.flush()
-        for kind in ("state", "pending", "summary"):  # half-written by a killed build: none runs now
-            for leftover in self.path.parent.glob(f"{self.path.stem}.{kind}.*.tmp"):
-                if leftover.name.split(".")[-2].isdigit():
-                    leftover.unlink()
+        for leftover in self.path.parent.glob(f"{self.path.name.removesuffix('.lock')}.pending.*.tmp"):
+            if leftover.name.split(".")[-2].isdigit():  # half-written by a killed build: none runs now
+                leftover.unlink()
         return self
 
     def __exit__(self, *exc) -> None:

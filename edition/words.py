@@ -1,145 +1,158 @@
 """Word segmentation with jieba: the one place where whole Chinese words matter.
 
-Bigrams find any substring, but they know nothing of words. jieba supplies the
-words: whole-word title terms that the search index boosts, and the 关键词 shown
-on each article. Its dictionary is extended with the site's own names, from
-``content/dict.txt`` and from every byline, so local people and places stay whole.
+Bigrams find any substring, but they know nothing of words. jieba supplies two
+things, both kept in the build state per article so that a build segments only
+what changed:
+
+- 关键词 of each article: TF-IDF over its title and lead, with jieba's
+  dictionary and the site's own words (``content/dict.txt``);
+- whole words of each title, which the search index ranks higher; for these
+  jieba also knows every byline name, so a reporter's name stays one word.
+
+Names are added without changing jieba's word total, so a name changes how a
+text is cut only where the text contains that name. A new byline name
+therefore re-segments only the titles that contain it.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Iterable
 
-import jieba
-
+from . import parallel
 from .errors import ContentError, Problems
-from .model import Site
-from .reader import read_text
 from .facts import is_han
+from .reader import decode
+from .scan import bytes_digest
 from .tokenizer import normalize
 
 KEYWORD_COUNT = 5
-KEYWORD_TEXT = 200  # characters of the lead that keywords are drawn from, besides the title
-
-
-PARALLEL_FROM = 500  # articles; below this, worker processes cost more than they save
-_BASE: jieba.Tokenizer | None = None
-_ACTIVE: "Segmenter | None" = None
-_EXTRACTOR = None  # jieba.analyse.TFIDF, loaded on first use: importing it loads jieba's tagger
-
-
-def _fresh_tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer with the stock dictionary, loaded once per process.
-
-    Loading takes about a second; each build gets its own copy of the word
-    table, so one site's names never leak into another build in the same process.
-    """
-    global _BASE
-    if _BASE is None:
-        jieba.setLogLevel(logging.WARNING)
-        _BASE = jieba.Tokenizer()
-        _BASE.initialize()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_BASE.FREQ), _BASE.total, True
-    return tokenizer
+KEYWORD_TEXT = 200  # characters of the text that keywords are drawn from, besides the title
+NAME_FREQUENCY = 20000  # enough for jieba to keep a name whole
+ARTICLE_SECONDS = 0.0006  # keyword extraction per article, for parallel.map
 
 
 class Segmenter:
-    """jieba with the site's own words; the dictionary loads only when a word is first needed,
-    so an incremental build that segments nothing never pays for it."""
+    """jieba's dictionary and IDF table, loaded on first use and kept as long as this object:
+    ``serve`` keeps one across builds, so only its first build pays for loading them."""
 
-    def __init__(self, site: Site, dictionary: Path | None = None):
-        self.names: set[str] = set()
-        if dictionary is not None and dictionary.is_file():
-            self._load_dictionary(dictionary)
-        for article in site.articles:
-            for author in article.authors:
-                if not author.org and len(author.name) >= 2:
-                    self.names.add(author.name)
-        self._jieba: jieba.Tokenizer | None = None
-        self._extractor = None
-        self.titles: dict[str, list[str]] = {}  # title → its whole words
+    def __init__(self):
+        self._base = None
+        self._idf = None
 
-    @property
-    def jieba(self) -> jieba.Tokenizer:
-        if self._jieba is None:
-            self._jieba = _fresh_tokenizer()
-            for name in sorted(self.names):
-                self._jieba.add_word(name, freq=20000)
-        return self._jieba
+    def tokenizer(self, words: Iterable[str]):
+        """A jieba tokenizer with the stock dictionary and ``words``, all at one fixed total."""
+        import jieba
 
-    @property
-    def extractor(self):
-        global _EXTRACTOR
-        if self._extractor is None:
-            if _EXTRACTOR is None:
-                import jieba.analyse  # a second to import, so only when a keyword is needed
-                _EXTRACTOR = jieba.analyse.TFIDF()  # parses jieba's IDF table: once per process
-            self._extractor = copy.copy(_EXTRACTOR)
-            self._extractor.tokenizer = self.jieba
-        return self._extractor
+        if self._base is None:
+            jieba.setLogLevel(logging.WARNING)
+            self._base = jieba.Tokenizer()
+            self._base.initialize()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(self._base.FREQ), self._base.total, True
+        for word in sorted(words):
+            tokenizer.FREQ[word] = NAME_FREQUENCY  # jieba's add_word, but the total stays (see above)
+            for end in range(1, len(word)):
+                tokenizer.FREQ.setdefault(word[:end], 0)
+        return tokenizer
 
-    def _load_dictionary(self, path: Path) -> None:
-        """``dict.txt``: one word per line, optionally with jieba's frequency and part of speech."""
-        problems = Problems()
-        text = read_text(path, problems)
-        for number, line in enumerate((text or "").splitlines(), start=1):
-            parts = line.split()
-            if not parts or parts[0].startswith("#"):
-                continue
-            if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
-                problems.error(path, number, f"expected `word [frequency] [tag]`, got {line!r}")
-                continue
-            self.names.add(parts[0])
-        if problems.errors:
-            raise ContentError(problems.errors)
+    def extractor(self, tokenizer):
+        """jieba's TF-IDF keyword extractor over ``tokenizer``."""
+        if self._idf is None:
+            import jieba.analyse  # a second to import (it parses the IDF table), so only when needed
 
-    def title_words(self, title: str) -> list[str]:
-        """Whole words of a title (search-engine mode adds their parts), longer than a bigram.
+            self._idf = jieba.analyse.default_tfidf
+        extractor = copy.copy(self._idf)
+        extractor.tokenizer = tokenizer
+        return extractor
 
-        Remembered in ``self.titles``, which a build keeps from the previous one.
-        """
-        words = self.titles.get(title)
-        if words is None:
-            cut = (normalize(w) for w in self.jieba.cut_for_search(title))
-            words = self.titles[title] = sorted({w for w in cut if len(w) > 2 and all(is_han(c) for c in w)})
-        return words
 
-    def add_keywords(self, site: Site, jobs: int = 1, known: dict | None = None) -> None:
-        """Fill in every article's 关键词, on ``jobs`` worker processes for large sites.
+def read_dictionary(path, raw: bytes | None) -> list[str]:
+    """``dict.txt``: one word per line, optionally with jieba's frequency and part of speech."""
+    if raw is None:
+        return []
+    problems = Problems()
+    text = decode(raw, path, problems)
+    words = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
+            problems.error(path, number, f"expected `word [frequency] [tag]`, got {line!r}")
+            continue
+        words.append(parts[0])
+    if problems.errors:
+        raise ContentError(problems.errors)
+    return words
 
-        ``known`` maps an article's keyword source text to its keywords from an
-        earlier build with the same dictionary; it is updated in place.
-        """
-        global _ACTIVE
-        known = {} if known is None else known
-        sources = [f"{a.title}。{a.text[:KEYWORD_TEXT]}" for a in site.articles]
-        missing = sorted({s for s in sources if s not in known})
-        if jobs > 1 and len(missing) >= PARALLEL_FROM:
-            self.extractor  # load jieba before forking, so workers share it
-            _ACTIVE = self  # forked workers inherit this segmenter instead of receiving a copy
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = list(pool.map(_keywords, missing, chunksize=256))
-            _ACTIVE = None
+
+def byline_names(articles) -> set[str]:
+    """People's names from every byline (organisations are not single words)."""
+    return {a.name for article in articles for a in article.authors if not a.org and len(a.name) >= 2}
+
+
+@dataclass
+class WordRow:
+    """One article's words, as the build state keeps them."""
+
+    source: str  # digest of the text the keywords come from
+    keywords: tuple[str, ...]
+    title: str
+    title_words: tuple[str, ...]
+
+
+def keyword_source(title: str, text: str) -> str:
+    return f"{title}。{text[:KEYWORD_TEXT]}"
+
+
+def title_words(tokenizer, title: str) -> tuple[str, ...]:
+    """Whole words of a title (search-engine mode adds their parts), longer than a bigram."""
+    cut = (normalize(w) for w in tokenizer.cut_for_search(title))
+    return tuple(sorted({w for w in cut if len(w) > 2 and all(is_han(c) for c in w)}))
+
+
+def keywords(extractor, source: str) -> tuple[str, ...]:
+    """关键词 of an article: TF-IDF over its title and lead, Chinese words only."""
+    candidates = extractor.extract_tags(source, topK=KEYWORD_COUNT * 3)
+    return tuple([w for w in candidates if len(w) >= 2 and any(is_han(c) for c in w)][:KEYWORD_COUNT])
+
+
+def words(articles, bodies, known: dict[str, WordRow], fresh: set[str], dictionary: list[str],
+          names: set[str], changed_names: set[str], segmenter: Segmenter, jobs: int = 1) -> dict[str, WordRow]:
+    """Every article's words, by its source file.
+
+    ``known`` holds each article's row from the last build (made with the same
+    dictionary). An article keeps its 关键词 unless its file changed and the text
+    they come from with it (``fresh``: files parsed by this build); it keeps its
+    title words unless its title changed or contains a name in ``changed_names``
+    (added to or gone from the bylines since the last build).
+    """
+    rows, need_keywords, need_titles = {}, {}, []
+    for article in articles:
+        old = known.get(article.source)
+        if old is not None and article.source not in fresh:
+            source = old.source
         else:
-            found = [self.keywords(source) for source in missing]
-        fresh = dict(zip(missing, found))
-        for article, source in zip(site.articles, sources):
-            article.keywords = fresh[source] if source in fresh else known[source]
-        used = set(sources)
-        for source in [s for s in known if s not in used]:
-            del known[source]
-        known.update(fresh)
-
-    def keywords(self, source: str) -> list[str]:
-        """关键词 of an article: TF-IDF over its title and lead, Chinese words only."""
-        candidates = self.extractor.extract_tags(source, topK=KEYWORD_COUNT * 3)
-        return [w for w in candidates if len(w) >= 2 and any(is_han(c) for c in w)][:KEYWORD_COUNT]
-
-
-def _keywords(source: str) -> list[str]:
-    return _ACTIVE.keywords(source)
+            text = keyword_source(article.title, bodies[article].text)
+            source = bytes_digest(text.encode("utf-8"))
+            if old is None or old.source != source:
+                need_keywords[article.source] = text
+        if old is None or old.title != article.title or any(name in article.title for name in changed_names):
+            need_titles.append(article)
+        rows[article.source] = WordRow(source, old.keywords if old else (), article.title,
+                                       old.title_words if old else ())
+    if need_keywords:
+        extractor = segmenter.extractor(segmenter.tokenizer(dictionary))
+        found = parallel.map(lambda text: keywords(extractor, text), list(need_keywords.values()), jobs,
+                             each=ARTICLE_SECONDS)
+        for path, words_found in zip(need_keywords, found):
+            rows[path] = WordRow(rows[path].source, words_found, rows[path].title, rows[path].title_words)
+    if need_titles:
+        tokenizer = segmenter.tokenizer(set(dictionary) | names)
+        for article in need_titles:
+            row = rows[article.source]
+            rows[article.source] = WordRow(row.source, row.keywords, row.title, title_words(tokenizer, row.title))
+    return rows

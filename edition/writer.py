@@ -1,17 +1,20 @@
-"""Stage 4: write the site so readers never see a half-built one.
+"""The write stage: put the new site in place so readers never see a half-built one.
 
-Every build writes into a sibling folder and swaps it in for the old output in
-one atomic step, only when the whole build has succeeded. A full build renders
-everything into a fresh folder. An incremental build double-buffers: it starts
-from the site before last, kept beside the output as ``.site.spare``, brings it
-up to date (files whose key differs are rewritten or hard-linked from the live
-site, files nobody produces are deleted) and swaps it in; the old live site
-becomes the next spare. So its cost follows the number of changed files, not
-the size of the archive. A file is always replaced, never written into, because
-the spare and the live site share unchanged files as hard links.
+Every build writes into a sibling folder (``.site.building-PID``) and swaps it in
+for the old output in one atomic step, only when the whole build has succeeded.
+
+Builds double-buffer. Beside the site lies the site before last,
+``.site.spare``, sharing unchanged files with it as hard links. An incremental
+build renames the spare to its folder and brings it up to date: it writes the
+files it produced, hard-links from the live site those that changed only since
+the spare, deletes those nothing produces any more, swaps, and keeps the old live
+site as the next spare. So its cost follows the number of changed files, not
+the size of the archive. A full build writes everything into an empty folder
+and, once its site is live, links a copy of it as the spare. A file is always
+replaced, never written into, because spare and live site share files.
 
 A build that fails, or is killed at any moment, leaves the previous site
-byte-for-byte as it was; its temporary folder is removed by the next build.
+byte-for-byte as it was; its folder is removed by the next build.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from pathlib import Path, PurePosixPath
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
 MARKER = ".edition-site"  # marks a folder as built output, which a later build may replace
+NO_LINKS = (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP)  # FAT, some network drives
 
 
 def built_id(out: Path) -> str:
-    """The id of the build that wrote `out` (recorded in its marker), or "" for none."""
+    """The id of the build that wrote ``out`` (recorded in its marker), or "" for none."""
     try:
         lines = (Path(out) / MARKER).read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
@@ -35,127 +39,146 @@ def built_id(out: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("build:")), "")
 
 
-class SiteWriter:
-    """Full build: a new folder, swapped in at the end."""
+def listing(folder: Path) -> set[str]:
+    """Every file under ``folder`` as a site path, but the marker: one directory read per folder."""
+    found, pending = set(), [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        try:
+            entries = os.scandir(path)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif entry.name != MARKER:
+                    found.add(prefix + entry.name)
+    return found
 
-    def __init__(self, out: Path):
+
+def remove_leftovers(out: Path) -> None:
+    """Folders left beside ``out`` by builds that were killed: their process no longer runs."""
+    out = Path(out).absolute()
+    for kind in ("building", "old"):
+        for folder in out.parent.glob(f".{out.name}.{kind}-*"):
+            pid = folder.name.rsplit("-", 1)[1]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+                shutil.rmtree(folder)
+
+
+class SiteWriter:
+    """One build's folder: opened from the spare (``spare_id`` names the build it must be) or
+    empty, changed file by file, then swapped in with ``commit``."""
+
+    def __init__(self, out: Path, spare_id: str = ""):
         self.out = Path(out).absolute()
         self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
-        self.spare_folder = self.out.with_name(f".{self.out.name}.spare")
-        self.spare: dict[str, str] = {}  # site path → key of what the folder being built already holds
-        self.written = 0
-        self.paths: set[str] = set()  # site paths written by this build
-        self.build_id = ""  # set before exit: recorded in the marker, so the build state can be matched to it
-        self.before_apply = lambda: None  # called once the output is about to change
+        self.spare = self.out.with_name(f".{self.out.name}.spare")
+        self.spare_id = spare_id
+        self.files: set[str] = set()  # the files the folder holds when opened
+        self.reused = False  # opened from the spare
+        self.written = 0  # files written or copied (links are not: they add no bytes)
+        self._made: set[str] = set()
 
-    def __enter__(self) -> "SiteWriter":
-        self._remove_leftovers()
-        if self.spare_folder.exists():  # a full build has no use for it
-            shutil.rmtree(self.spare_folder)
-        self.tmp.mkdir(parents=True)
+    def open(self) -> "SiteWriter":
+        remove_leftovers(self.out)
+        if self.spare_id and built_id(self.spare) == self.spare_id:
+            os.rename(self.spare, self.tmp)  # if this build dies, the next removes it as a leftover
+            self.files, self.reused = listing(self.tmp), True
+        else:
+            if self.spare.exists():  # not the site the build state knows: its files cannot be trusted
+                shutil.rmtree(self.spare)
+            self.tmp.mkdir(parents=True)
         return self
 
-    def _remove_leftovers(self) -> None:
-        """Folders left by builds that were killed: their process no longer runs."""
-        for kind in ("building", "old"):
-            for folder in self.out.parent.glob(f".{self.out.name}.{kind}-*"):
-                pid = folder.name.rsplit("-", 1)[1]
-                if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
-                    shutil.rmtree(folder)
-
-    def _target(self, site_path: str) -> Path:
-        parts = PurePosixPath(site_path).parts
-        if not parts or PurePosixPath(site_path).is_absolute() or ".." in parts:
+    def _target(self, site_path: str) -> str:
+        if not site_path or site_path.startswith("/") or ".." in site_path.split("/"):
             raise ValueError(f"refusing to write outside the site: {site_path!r}")
-        target = self.tmp.joinpath(*parts)
-        if site_path in self.paths:
-            raise ValueError(f"two outputs claim the same file: {site_path}")
-        self.paths.add(site_path)
-        if site_path in self.spare:
-            target.unlink(missing_ok=True)  # it may be a hard link to the live file: replace, never write into
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(self.tmp, site_path)
+        if site_path in self.files:
+            os.unlink(target)  # it may be a hard link to the live file: replace, never write into
+            self.files.discard(site_path)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
         return target
 
     def write(self, site_path: str, data: bytes) -> None:
-        self._target(site_path).write_bytes(data)
+        with open(self._target(site_path), "wb") as handle:
+            handle.write(data)
         self.written += 1
 
-    def copy(self, site_path: str, source: Path) -> None:
+    def copy(self, site_path: str, source: str) -> None:
         shutil.copyfile(source, self._target(site_path))
         self.written += 1
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            return
-        self._complete()
-        (self.tmp / MARKER).unlink(missing_ok=True)
-        (self.tmp / MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n"
-                                       f"build: {self.build_id}\n", encoding="utf-8")
-        self.before_apply()
-        if self.out.exists() and _exchange(self.tmp, self.out):
-            self._retire(self.tmp)  # now the old site
-            return
-        old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
-        if self.out.exists():
-            os.replace(self.out, old)
-        os.replace(self.tmp, self.out)
-        if old.exists():
-            self._retire(old)
+    def link(self, site_path: str) -> None:
+        """The live site's file, unchanged since then: shared, not copied."""
+        _link_or_copy(os.path.join(self.out, site_path), self._target(site_path))
 
-    def _complete(self) -> None:
-        """A full build has written everything already."""
-
-    def _retire(self, old: Path) -> None:
-        """After a full build the old site is of no use: nothing in it is known to match."""
-        shutil.rmtree(old)
-
-
-class SiteUpdater(SiteWriter):
-    """Incremental build: the spare folder brought up to date, or a fresh one filled with links."""
-
-    def __init__(self, out: Path, spare_id: str, spare: dict[str, str]):
-        super().__init__(out)
-        self.outputs: dict[str, str] = {}  # site path → key, of the new site; set before exit
-        self._spare_id, self._spare_keys = spare_id, spare
-
-    def __enter__(self) -> "SiteUpdater":
-        self._remove_leftovers()
-        if self._spare_id and built_id(self.spare_folder) == self._spare_id:
-            os.rename(self.spare_folder, self.tmp)  # if this build dies, the next removes it as a leftover
-            self.spare = self._spare_keys
-            return self
-        if self.spare_folder.exists():  # not the site the build state knows: its files cannot be trusted
-            shutil.rmtree(self.spare_folder)
-        self.tmp.mkdir(parents=True)
-        return self
-
-    def _complete(self) -> None:
-        folders = set()
-        for site_path, key in self.outputs.items():
-            if site_path in self.paths:
-                continue  # written by this build
-            target = os.path.join(self.tmp, site_path)
-            if self.spare.get(site_path) == key and os.path.isfile(target):
-                continue  # already right in the spare (checked to be there, as the live site's files are)
-            if site_path in self.spare:
-                Path(target).unlink(missing_ok=True)
-            if os.path.dirname(target) not in folders:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                folders.add(os.path.dirname(target))
-            _link_or_copy(os.path.join(self.out, site_path), target)  # unchanged since the live site
+    def delete(self, site_paths: list[str]) -> None:
         emptied = set()
-        for site_path in sorted(self.spare.keys() - self.outputs.keys()):
+        for site_path in site_paths:
             target = self.tmp.joinpath(*PurePosixPath(site_path).parts)
             target.unlink(missing_ok=True)
+            self.files.discard(site_path)
             emptied.update(p for p in target.parents if self.tmp in p.parents)
         for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
 
-    def _retire(self, old: Path) -> None:
-        """The old live site is what the next build starts from."""
-        os.rename(old, self.spare_folder)
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def commit(self, build_id: str, before_live=lambda: None, keep_old: bool = False) -> None:
+        """Mark the folder as build ``build_id`` and swap it in; ``before_live`` runs just before.
+
+        With ``keep_old`` (an incremental build: the state knows the old site's files)
+        the old live site becomes the spare; otherwise it is deleted and the new site
+        is linked as the spare instead.
+        """
+        marker = self.tmp / MARKER
+        marker.unlink(missing_ok=True)
+        marker.write_text("Built by build.py; the next build replaces this whole folder.\n"
+                          f"build: {build_id}\n", encoding="utf-8")
+        before_live()
+        old = self.tmp  # after an exchange, the old site is where the new one was
+        if not (self.out.exists() and _exchange(self.tmp, self.out)):
+            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+            if self.out.exists():
+                os.replace(self.out, old)
+            os.replace(self.tmp, self.out)
+        if keep_old and old.exists():
+            os.rename(old, self.spare)
+            return
+        if old.exists():
+            shutil.rmtree(old)
+        # named like this build's folder, so that a copy cut short by a kill is a leftover
+        if _link_tree(self.out, self.tmp):
+            os.rename(self.tmp, self.spare)
+        else:  # no hard links here: a spare would double the site, so the next build links instead
+            shutil.rmtree(self.tmp)
+
+
+def _link_tree(source: Path, target: Path) -> bool:
+    """A copy of ``source`` made of hard links, its marker last (a partial copy has none); False
+    where the file system has no hard links."""
+    for folder, dirs, files in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        into = os.path.join(target, rel) if rel != "." else str(target)
+        os.makedirs(into, exist_ok=True)
+        for name in files:
+            if name != MARKER:
+                try:
+                    os.link(os.path.join(folder, name), os.path.join(into, name))
+                except OSError as exc:
+                    if exc.errno in NO_LINKS:
+                        return False
+                    raise
+    os.link(os.path.join(source, MARKER), os.path.join(target, MARKER))
+    return True
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -163,7 +186,7 @@ def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP):
+        if exc.errno not in NO_LINKS:
             raise
         shutil.copyfile(source, target)
 

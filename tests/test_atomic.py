@@ -65,7 +65,8 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site(tiny, t
         run = killed_at("0", content, out, *extra)
         assert run.returncode == 0 and snapshot(out) == expected[version], run.stderr
         ops = [line.split() for line in run.stderr.splitlines() if line.startswith("op ")]
-        plans[extra] = (len(ops), sum(op[2] == "live" for op in ops))
+        sql = int(next(line.split()[1] for line in run.stderr.splitlines() if line.startswith("sql ")))
+        plans[extra] = (len(ops), sum(op[2] == "live" for op in ops), sql)
 
     rng = random.Random(7)
     seen = {"old": 0, "new": 0}
@@ -77,10 +78,11 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site(tiny, t
         new = "B" if current == "A" else "A"
         set_version(content, new)
         extra = ("--clean",) if attempts % 4 == 0 else ()
-        total, live = plans[extra]
-        # half the kills at any change, half at the changes to the live site, the spare or the state;
-        # a build whose changes this time are fewer than planned may finish
-        where = f"any:{rng.randint(1, total)}" if attempts % 2 else f"live:{rng.randint(1, live)}"
+        total, live, sql = plans[extra]
+        # kills at any change, at the changes to the live site, the spare or the state, and inside
+        # SQLite's reads and transactions; a build whose changes this time are fewer may finish
+        where = (f"any:{rng.randint(1, total)}", f"live:{rng.randint(1, live)}",
+                 f"sql:{rng.randint(1, max(sql, 1))}")[attempts % 3]
         run = killed_at(where, content, out, *extra)
         assert run.returncode in (0, -signal.SIGKILL), run.stderr[-2000:]
         now = snapshot(out)
@@ -103,42 +105,61 @@ def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site(tiny, t
 
 def test_a_kill_on_either_side_of_the_swap_keeps_the_incremental_cache(tiny, tmp_path, build):
     """Killed just before the new site goes live, the old state matches the site; killed just
-    after, the pending state does. Either way the next build is incremental, not a full one."""
+    after, the state and the pending change saved before the swap do. Either way the next build
+    is incremental, not a full one."""
     content = tmp_path / "content"
     out = tmp_path / "site"
-    cache = tmp_path / ".edition-cache"
     set_version(content, "A")
     assert build("--content", content, "--out", out, "-q")[0] == 0
-    state_a = (cache / "site.state").read_bytes()
-    site_a = tmp_path / "site-a"
-    shutil.copytree(out, site_a)
+    site_a = snapshot(out)
     set_version(content, "B")
     assert build("--content", content, "--out", out, "-q")[0] == 0
-    state_b = (cache / "site.state").read_bytes()
+    site_b = snapshot(out)
 
-    # after the swap: site B, the state still A's, B's still pending
-    (cache / "site.state").write_bytes(state_a)
-    (cache / "site.pending").write_bytes(state_b)
-    (cache / "site.summary").unlink()
+    set_version(content, "A")
+    run = killed_at("after:exchange", content, out)  # site A is live, the state still B's
+    assert run.returncode == -signal.SIGKILL and snapshot(out) == site_a
+    assert (tmp_path / ".edition-cache/site.state.pending").is_file()
     code, summary, err = build("--content", content, "--out", out)
     assert code == 0, err
-    assert re.search(r": 0 files written .*\(\d+ unchanged, 0 removed\)", summary), summary
+    assert re.search(r": nothing changed", summary), summary  # the pending change was applied
 
-    # before the swap: site A with A's state, while the content is already B
-    shutil.rmtree(out)
-    shutil.copytree(site_a, out)
-    (cache / "site.state").write_bytes(state_a)
-    (cache / "site.summary").unlink()
+    set_version(content, "B")
+    run = killed_at("at:exchange", content, out)  # just before the swap: site A, state A
+    assert run.returncode == -signal.SIGKILL and snapshot(out) == site_a
     code, summary, err = build("--content", content, "--out", out)
     assert code == 0, err
     assert re.search(r"files written .*\(\d+ unchanged, 1 removed\)", summary), summary
+    assert snapshot(out) == site_b
 
-    # a state that matches neither site is not trusted: everything is built again
-    (cache / "site.state").write_bytes(state_a)
-    (cache / "site.pending").unlink(missing_ok=True)
-    (cache / "site.summary").unlink()
-    code, summary, err = build("--content", content, "--out", out)
-    assert code == 0 and "unchanged" not in summary, summary
+
+def test_a_corrupt_foreign_or_older_state_means_a_full_build_that_says_why(tiny, tmp_path, build):
+    import sqlite3
+
+    out = tmp_path / "site"
+    state = tmp_path / ".edition-cache" / "site.state"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    clean = snapshot(out)
+    damages = {
+        "unreadable": lambda: state.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000),
+        "another site": lambda: shutil.copyfile(tmp_path / ".edition-cache" / "other.state", state),
+        "another version": lambda: sqlite3.connect(state, isolation_level=None).execute(
+            "UPDATE meta SET value = '0/py3.8' WHERE name = 'version'").connection.close(),
+    }
+    assert build("--content", tiny, "--out", tmp_path / "other", "-q")[0] == 0
+    for name, damage in damages.items():
+        damage()
+        edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", f"正文（{name}）")
+        code, summary, err = build("--content", tiny, "--out", out)
+        assert code == 0, err
+        assert "unchanged" not in summary, f"{name}: the build trusted a state it cannot use"
+        assert f"note: " in err and "building everything" in err, err
+        assert {"unreadable": "unreadable", "another site": "another output folder",
+                "another version": "another version"}[name] in err, err
+        edit(tiny / "daily/2022-06-28/01/02-second.md", f"正文（{name}）", "正文")
+        code, summary, err = build("--content", tiny, "--out", out)
+        assert code == 0 and "unchanged" in summary and "note:" not in err, (name, summary, err)
+        assert snapshot(out) == clean
 
 
 def test_a_second_build_waits_for_the_one_writing_the_site(tiny, build, tmp_path):
@@ -165,13 +186,15 @@ def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
     out = tmp_path / "site"
     with running_serve(content, out) as (_, log):
         manual = []
-        for round_ in range(4):
+        for round_ in range(24):  # until a manual build has met a rebuild by serve (and a few more)
             set_version(content, "B" if round_ % 2 == 0 else "A")  # serve notices and rebuilds ...
-            time.sleep(0.6)
+            time.sleep(0.1 * (round_ % 8))  # (a rebuild starts within 0.6 s and takes a fraction of one)
             manual.append(subprocess.run(command(content, out), capture_output=True, text=True))  # ... meanwhile
+            met = sum("waiting for the build already writing this site" in run.stderr for run in manual)
+            if met >= 2 and round_ >= 3:
+                break
         assert all(run.returncode == 0 for run in manual), [run.stderr for run in manual]
-        assert any("waiting for the build already writing this site" in run.stderr for run in manual), \
-            "no manual build overlapped a rebuild by serve; the test proved nothing"
+        assert met, "no manual build overlapped a rebuild by serve; the test proved nothing"
         settled = -1
         while settled != len(log):  # until serve has had nothing more to say for two seconds
             settled = len(log)

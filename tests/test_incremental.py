@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, article, edit, snapshot
+from edition import load
 
 
-def same_as_clean(build, content: Path, out: Path) -> tuple[int, str]:
+def same_as_clean(build, content: Path, out: Path, *options) -> tuple[int, str]:
     """Build incrementally into `out`, build from scratch elsewhere, and compare every file."""
-    code, summary, err = build("--content", content, "--out", out)
+    code, summary, err = build("--content", content, "--out", out, *options)
     assert code == 0, err
     clean = out.parent / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    code, _, err = build("--content", content, "--out", clean, "--clean", "-q")
+    code, _, err = build("--content", content, "--out", clean, "--clean", "-q", *options)
     assert code == 0, err
     incremental, full = snapshot(out), snapshot(clean)
     assert sorted(incremental) == sorted(full), "files differ: stale or missing outputs"
@@ -70,16 +71,23 @@ def test_incremental_builds_equal_clean_builds_after_each_scripted_edit(tiny, bu
         same_as_clean(build, tiny, out)
 
 
-def test_a_template_change_rebuilds_everything(tiny, build, tmp_path):
+def test_a_template_change_renders_every_page_again_but_parses_nothing_again(tiny, build, tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     out = tmp_path / "site"
     assert build("--content", tiny, "--out", out, "--templates", templates, "-q")[0] == 0
+    pages = {p: p.stat().st_ino for p in out.rglob("*.html")}
     edit(templates / "article.html", "上一篇：", "前一篇：")
-    code, summary, _ = build("--content", tiny, "--out", out, "--templates", templates)
-    assert code == 0 and "unchanged" not in summary  # a full build
+    parsed = []
+    with monkeypatch.context() as patch:
+        real = load.parse_article
+        patch.setattr(load, "parse_article", lambda *a: (parsed.append(a[0]), real(*a))[1])
+        assert build("--content", tiny, "--out", out, "--templates", templates, "-q")[0] == 0
+    assert parsed == [], "unchanged articles were parsed again"
     story = (out / "daily/2022/06/28/stable-id.html").read_text(encoding="utf-8")
     assert "前一篇：" in story
+    assert all(p.stat().st_ino != inode for p, inode in pages.items()), "a page was not rendered again"
+    same_as_clean(build, tiny, out, "--templates", templates)
 
 
 def test_clean_forces_a_full_build_and_a_lost_state_is_rebuilt(tiny, build, tmp_path):
@@ -125,7 +133,6 @@ def test_where_files_cannot_be_hard_linked_the_unchanged_ones_are_copied(tiny, b
     import os
 
     out = tmp_path / "site"
-    assert build("--content", tiny, "--out", out, "-q")[0] == 0
     linked = []
 
     def no_links(source, target):
@@ -133,8 +140,11 @@ def test_where_files_cannot_be_hard_linked_the_unchanged_ones_are_copied(tiny, b
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
-    edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", "正文（改）")
-    same_as_clean(build, tiny, out)
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    assert not (tmp_path / ".site.spare").exists(), "without hard links a spare would double the site"
+    for n in range(2):
+        edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", f"正文（改{n}）")
+        same_as_clean(build, tiny, out)
     assert linked, "the incremental build did not try to link the unchanged files"
     assert all(p.stat().st_nlink == 1 for p in out.rglob("*") if p.is_file())
 
@@ -151,7 +161,13 @@ def test_an_incremental_build_updates_the_site_before_last_instead_of_linking_ev
     assert (tmp_path / ".site.spare/.edition-site").is_file(), "the previous site was not kept as the spare"
     links = []
     real_link = os.link
-    monkeypatch.setattr(os, "link", lambda source, target: (links.append(target), real_link(source, target)))
+
+    def counted(source, target):
+        if ".site.building-" in str(target):
+            links.append(target)
+        return real_link(source, target)
+
+    monkeypatch.setattr(os, "link", counted)
     edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", "正文（二改）")
     total, _ = same_as_clean(build, tiny, out)
     assert 0 < len(links) < total / 4, f"{len(links)} of {total} files linked"

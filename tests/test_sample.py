@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from edition.model import load_site
+from edition.load import load_site
 from edition.sitecheck import check_site
 
 SEEDS = ROOT / "tests/seeds"
@@ -22,8 +23,13 @@ GAP = re.compile(r"\{\{gap[^}]*\}\}")
 
 
 @pytest.fixture(scope="module")
-def site():
+def loaded():
     return load_site(ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def site(loaded):
+    return loaded.site
 
 
 def squeeze(text: str) -> str:
@@ -59,10 +65,10 @@ def test_sample_builds_without_warnings(site):
 
 
 @pytest.mark.parametrize("folder", ISSUES)
-def test_each_seed_is_an_issue_with_all_its_articles(site, folder):
-    issue = next(i for i in site.issues if i.source == ROOT / "content" / folder)
+def test_each_seed_is_an_issue_with_all_its_articles(site, loaded, folder):
+    issue = next(i for i in site.issues if Path(i.source) == ROOT / "content" / folder)
     assert len(issue.articles) == ISSUES[folder][1]
-    assert all(a.title and (a.text or a.kind in ("ad",)) for a in issue.articles)
+    assert all(a.title and (loaded.bodies[a.source].text or a.kind in ("ad",)) for a in issue.articles)
     if folder.endswith("2022-06-28"):
         assert (issue.date_approximate, issue.total_number, issue.lunar) == ("", 4961, "农历壬寅年五月三十")
     else:
@@ -82,10 +88,10 @@ def test_article_text_comes_from_the_seed(folder):
     assert problems == []
 
 
-def test_extraction_artifacts_are_gone(site):
+def test_extraction_artifacts_are_gone(site, loaded):
     for article in site.articles:
-        body = article.text
-        source = article.source.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        body = loaded.bodies[article.source].text
+        source = Path(article.source).read_text(encoding="utf-8").split("\n---\n", 1)[1]
         assert "##paid" not in body and "■" not in body and "�" not in body, article.source
         assert not re.search(r"\d+月 \d+日|[\u4e00-\u9fff]\n[\u4e00-\u9fff]", source), "unjoined line wrap"
         assert not re.search(r"^#", body, re.M), article.source
@@ -96,13 +102,13 @@ def test_extraction_artifacts_are_gone(site):
             assert not re.search(r"扫一扫|公益广告|(编辑|版式|校对)[:：]", body), article.source
 
 
-def test_gaps_are_marked_where_text_was_lost(site):
-    by_issue = {i.source.name: sum(a.gaps for a in i.articles) for i in site.issues}
+def test_gaps_are_marked_where_text_was_lost(site, loaded):
+    by_issue = {Path(i.source).name: sum(loaded.bodies[a.source].gaps for a in i.articles) for i in site.issues}
     assert by_issue["2022-06-28"] >= 5, "004 lost text at several column breaks"
 
 
 def test_page_furniture_is_metadata_or_its_own_item(site):
-    issue = next(i for i in site.issues if i.source.name == "2022-06-28")
+    issue = next(i for i in site.issues if Path(i.source).name == "2022-06-28")
     front = issue.pages[0]
     assert front.editor == "戴琰" and front.staff["版式"] == "李春霞"
     kinds = {a.kind for a in site.articles}
@@ -121,10 +127,8 @@ def test_built_sample_has_no_broken_links(tmp_path, build):
     assert check_site(tmp_path / "site") == []
 
 
-def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata():
+def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata(site):
     from edition.facsimile import page_svg
-    from edition.model import load_site
-    site = load_site(ROOT / "content")
     page = next(i for i in site.issues if i.date.isoformat() == "2022-06-28").pages[0]
     drawn = (ROOT / "content/pinghu-daily/2022-06-28/01.svg").read_text(encoding="utf-8")
     assert page_svg(page) == drawn, "run: python -m edition.facsimile content/pinghu-daily/2022-06-28 1"

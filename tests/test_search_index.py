@@ -12,11 +12,11 @@ from lunr.builder import Builder
 from lunr.index import Index
 
 from conftest import ROOT, article, snapshot, write
-from edition.model import load_site
-from edition.search import (TITLE_BOOST, SearchIndex, base36, bucket_of, fnv1a, month_number, month_parts)
+from edition.load import load_site
+from edition.model import Bodies
+from edition.search import TITLE_BOOST, Search, base36, bucket_of, fnv1a, month_number, month_parts
 from edition.tokenizer import terms_and_characters
-from edition.words import Segmenter
-
+from edition.words import Segmenter, byline_names, read_dictionary, words
 
 
 def loaded(path: Path):
@@ -32,10 +32,19 @@ def scores(index: Index, term: str) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def sample_month():
-    site = load_site(ROOT / "content")
-    index = SearchIndex(site, Segmenter(site, ROOT / "content/dict.txt"))
-    return index.docs(index.months["2023-01"])
+def sample_search() -> Search:
+    """The search producer of the sample edition, with its words as a build makes them."""
+    loaded = load_site(ROOT / "content")
+    site, bodies = loaded.site, Bodies(loaded.bodies)
+    dictionary = read_dictionary("dict.txt", (ROOT / "content/dict.txt").read_bytes())
+    rows = words(site.articles, bodies, {}, set(loaded.bodies), dictionary, byline_names(site.articles), set(),
+                 Segmenter())
+    return Search(site, bodies, rows)
+
+
+@pytest.fixture(scope="module")
+def sample_month(sample_search):
+    return sample_search.docs(sample_search.months["2023-01"])
 
 
 def lunr_reference(docs) -> dict:
@@ -84,10 +93,8 @@ def reference_split(index: dict, bucket) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("month", ["2022-06", "2022-10", "2022-11", "2023-01", "2025-02"])
-def test_month_parts_are_lunr_py_s_index_split_by_bucket(month):
-    site = load_site(ROOT / "content")
-    index = SearchIndex(site, Segmenter(site, ROOT / "content/dict.txt"))
-    docs = index.docs(index.months[month])
+def test_month_parts_are_lunr_py_s_index_split_by_bucket(month, sample_search):
+    docs = sample_search.docs(sample_search.months[month])
     parts, sizes, vocabulary = month_parts(docs)
 
     def bucket(term):
@@ -152,8 +159,7 @@ def test_a_changed_article_rewrites_only_its_month_and_directory(tiny, tmp_path,
 
 
 def test_parallel_and_serial_builds_are_identical(tiny, tmp_path, build, monkeypatch):
-    monkeypatch.setattr("edition.search.PARALLEL_FROM", 0)
-    monkeypatch.setattr("edition.words.PARALLEL_FROM", 0)
+    monkeypatch.setattr("edition.parallel.FORK_PAYS_FROM", 0)
     assert build("--content", tiny, "--out", tmp_path / "one", "-q", "--jobs", "1")[0] == 0
     assert build("--content", tiny, "--out", tmp_path / "two", "-q", "--jobs", "2")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

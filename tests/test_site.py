@@ -174,7 +174,7 @@ def test_failure_while_rendering_keeps_the_previous_site(tiny, tiny_site, build,
             raise RuntimeError("template exploded")
         return b"partial"
 
-    monkeypatch.setattr(render.Renderer, "render", broken)
+    monkeypatch.setattr(render.Pages, "render", broken)
     with pytest.raises(RuntimeError, match="template exploded"):
         build("--content", tiny, "--out", tiny_site, "--clean")  # a full build
     assert snapshot(tiny_site) == before

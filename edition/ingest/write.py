@@ -17,7 +17,7 @@ from pypinyin import lazy_pinyin
 
 from ..errors import ContentError, Problems
 from ..facts import HAN_CLASS
-from ..model import ARTICLE_FILE_RE
+from ..load import ARTICLE_FILE_RE
 from ..reader import Node, read_yaml_file
 from .drafts import Draft, PageMeta
 from .review import Review

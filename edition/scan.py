@@ -1,0 +1,134 @@
+"""The content scan: every file of a folder with the digest of its bytes, once per build.
+
+A file whose size and modification time match what the last build recorded
+keeps the digest it had then, as git's index does; any other file is read and
+hashed, and its bytes are kept for the loader, so a changed file is read and
+hashed exactly once. Everything after the scan decides by digests, never by
+times. The global key, the loader and ``serve``'s watcher all use this scan.
+
+Hidden entries (``.git``, ``.DS_Store``) are not content. A symbolic link is
+followed only if it stays inside the folder; one that leaves it is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".txt")  # files the loader parses: their bytes are kept
+KEEP_BYTES_UP_TO = 64_000_000  # a 20 MB article is kept; a scan of PDFs is not
+
+
+class Entry(NamedTuple):
+    size: int
+    mtime: int  # nanoseconds
+    digest: str
+
+
+def bytes_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+@dataclass
+class Scan:
+    root: str
+    files: dict[str, Entry]  # path relative to root (with /) → entry, in sorted order
+    folders: dict[str, list[str]]  # every folder, relative to root ("" is the root) → its visible entries
+    data: dict[str, bytes] = field(default_factory=dict)  # bytes of the text files read by this scan
+    escaping: list[str] = field(default_factory=list)  # symbolic links that leave the folder
+    hashed: int = 0  # files read and hashed (the rest kept their digest)
+
+    def read(self, rel: str) -> bytes:
+        """A content file's bytes: from the scan when it read them, else from disk."""
+        raw = self.data.get(rel)
+        if raw is None:
+            with open(os.path.join(self.root, rel), "rb") as handle:
+                raw = handle.read()
+        return raw
+
+    def path(self, rel: str) -> str:
+        return os.path.join(self.root, rel) if rel else self.root
+
+    def children(self, folder: str) -> list[str]:
+        """Names of the visible files and folders directly in ``folder`` (relative), sorted."""
+        return self.folders.get(folder, [])
+
+    def digest(self) -> str:
+        """One digest of every path with its content digest, and of the folders and refused links:
+        equal digests, equal trees."""
+        h = hashlib.blake2b(digest_size=16)
+        for rel, entry in self.files.items():
+            h.update(f"{rel}\0{entry.digest}\n".encode("utf-8", "surrogateescape"))
+        for rel in sorted(self.folders):
+            h.update(f"{rel}/\n".encode("utf-8", "surrogateescape"))
+        for rel in sorted(self.escaping):
+            h.update(f"{rel}\0link\n".encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
+
+
+def scan(root: str, known: dict[str, Entry] | None = None, hash_files: bool = True) -> Scan:
+    """Walk ``root``. ``known`` holds the entries of the last build; with ``hash_files`` False,
+    nothing is read and changed files get an empty digest (a cheap watcher's view)."""
+    known = known or {}
+    root = os.fspath(root)
+    real_root = os.path.realpath(root)
+    result = Scan(root, {}, {})
+    seen_folders = {real_root}
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(os.path.join(root, folder) if folder else root), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # removed while the scan ran: the next scan sees the change
+        subfolders = []
+        names = result.folders[folder] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            names.append(entry.name)
+            rel = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if target != real_root and not target.startswith(real_root + os.sep):
+                    result.escaping.append(rel)
+                    continue
+                if os.path.isdir(target):
+                    if target not in seen_folders:  # a link back up the tree would never end
+                        seen_folders.add(target)
+                        subfolders.append(rel)
+                    continue
+            elif entry.is_dir():
+                subfolders.append(rel)
+                continue
+            try:
+                info = entry.stat()
+            except FileNotFoundError:
+                continue
+            old = known.get(rel)
+            if old is not None and old.size == info.st_size and old.mtime == info.st_mtime_ns:
+                result.files[rel] = old
+            elif not hash_files:
+                result.files[rel] = Entry(info.st_size, info.st_mtime_ns, "")
+            else:
+                result.files[rel] = _hashed(result, rel, entry.path, info)
+        pending.extend(reversed(subfolders))
+    result.files = dict(sorted(result.files.items()))
+    return result
+
+
+def _hashed(result: Scan, rel: str, path: str, info: os.stat_result) -> Entry:
+    result.hashed += 1
+    if rel.endswith(TEXT_SUFFIXES) and info.st_size <= KEEP_BYTES_UP_TO:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        result.data[rel] = raw
+        return Entry(len(raw), info.st_mtime_ns, bytes_digest(raw))
+    return Entry(info.st_size, info.st_mtime_ns, file_digest(path))
