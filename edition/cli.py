@@ -138,13 +138,14 @@ def check(args) -> int:
         return 1 if problems else 0
     from .load import load_site
 
-    site = load_site(args.content, base_url=args.base_url).site
+    loaded = load_site(args.content, base_url=args.base_url)
+    site = loaded.site
     if args.strict and site.warnings:
         raise ContentError(site.warnings)
     _print_warnings(args, site.warnings)
     if not args.quiet:
-        drafts = sum(a.draft for a in site.articles)
-        print(f"content ok: {len(site.issues)} issues, {len(site.articles)} articles, "
+        drafts = sum(a.draft for a in loaded.articles)
+        print(f"content ok: {len(loaded.issues)} issues, {len(loaded.articles)} articles, "
               f"{drafts} drafts, {len(site.warnings)} warnings")
     return 0
 

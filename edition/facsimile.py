@@ -68,8 +68,7 @@ def main(argv: list[str]) -> int:
         return 2
     folder, number = Path(argv[0]).resolve(), int(argv[1])
     content = next(p for p in folder.parents if (p / "site.yml").is_file())
-    site = load_site(content).site
-    issue = next(i for i in site.issues if Path(i.source).resolve() == folder)
+    issue = next(i for i in load_site(content).issues if Path(i.source).resolve() == folder)
     page = next(p for p in issue.pages if p.number == number)
     target = folder / f"{number:02d}.svg"
     target.write_text(page_svg(page), encoding="utf-8")

@@ -11,10 +11,10 @@ import calendar
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import urls
-from .model import Article, Issue, Page, Publication, Site
+from .model import IssueSummary, Publication
 
 
 def pinyin_slugs(names) -> dict[str, str]:
@@ -26,75 +26,61 @@ def pinyin_slugs(names) -> dict[str, str]:
             for name in names}
 
 
-def index_names(site: Site) -> set[str]:
-    """Every name an index entry is made for: 版名, 栏目 and authors."""
-    names = {page.name for issue in site.issues for page in issue.pages}
-    for article in site.articles:
-        if article.column:
-            names.add(article.column)
-        names.update(a.name for a in article.authors)
-    return names
-
-
 def hash_suffix(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
-    """One named index (a 版名, a 栏目 or an author) and what it lists, newest first."""
+    """One named index (a 版名, a 栏目 or an author): its address and how much it lists."""
 
+    id: str  # see edition.load.entry_id
+    kind: str  # section, column or author
+    pub: str  # the publication's slug; "" for authors, who are indexed site-wide
     name: str
+    pinyin: str
     slug: str
-    base: str  # folder of its pages, e.g. "pinghu-daily/sections/yaowen/"
-    items: list = field(default_factory=list)
+    count: int
+
+    @property
+    def base(self) -> str:
+        """The folder of its pages, e.g. "pinghu-daily/sections/yaowen/"."""
+        return folder(self.kind, self.pub) + self.slug + "/"
 
     def page_url(self, number: int) -> str:
         return urls.index_page(self.base, number)
 
 
-def _entries(groups: dict[str, list], base: str, pinyin: dict[str, str]) -> list[Entry]:
-    slugs = {name: pinyin[name] for name in groups}
-    taken = defaultdict(list)
-    for name, slug in slugs.items():
-        taken[slug].append(name)
-    entries = []
-    for name in sorted(groups, key=lambda n: (slugs[n], n)):
-        slug = slugs[name] if len(taken[slugs[name]]) == 1 else f"{slugs[name]}-{hash_suffix(name)}"
-        entries.append(Entry(name, slug, f"{base}{slug}/", groups[name]))
+def folder(kind: str, pub: str) -> str:
+    return {"section": urls.sections, "column": urls.columns}[kind](pub) if kind != "author" else urls.AUTHORS
+
+
+def resolve(pinyin: dict[str, str], counts: dict[str, int]) -> dict[str, Entry]:
+    """Every entry with its slug: its pinyin, with a short hash of the name appended where two
+    names of the same index sound the same."""
+    spaces: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for entry_id in counts:
+        kind, pub, _ = entry_id.split("\x1f")
+        spaces[kind, pub, pinyin[entry_id]].append(entry_id)
+    entries = {}
+    for (kind, pub, slug), ids in spaces.items():
+        for entry_id in ids:
+            name = entry_id.split("\x1f")[2]
+            entries[entry_id] = Entry(entry_id, kind, pub, name, slug, slug if len(ids) == 1 else
+                                      f"{slug}-{hash_suffix(name)}", counts[entry_id])
     return entries
 
 
-def _newest_first(items: list) -> list:
-    return sorted(items, key=lambda x: (x.issue.date, x.issue.publication.slug), reverse=True)
+def overview(entries: dict[str, Entry], kind: str, pub: str) -> list[Entry]:
+    """One index's entries in the order its overview lists them: by pinyin, then name."""
+    return sorted((e for e in entries.values() if e.kind == kind and e.pub == pub), key=lambda e: (e.pinyin, e.name))
 
 
-def sections(pub: Publication, pinyin: dict[str, str]) -> list[Entry]:
-    """版名 index: every page of that name across issues."""
-    groups: dict[str, list[Page]] = defaultdict(list)
-    for issue in pub.issues:
-        for page in issue.pages:
-            groups[page.name].append(page)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.sections(pub.slug), pinyin)
-
-
-def columns(pub: Publication, pinyin: dict[str, str]) -> list[Entry]:
-    """栏目 index: every article of that column."""
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for issue in pub.issues:
-        for article in issue.articles:
-            if article.column:
-                groups[article.column].append(article)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.columns(pub.slug), pinyin)
-
-
-def authors(site: Site, pinyin: dict[str, str]) -> list[Entry]:
-    """Author index, across publications: a reporter's or an organisation's work."""
-    groups: dict[str, list[Article]] = defaultdict(list)
-    for article in site.articles:
-        for name in dict.fromkeys(a.name for a in article.authors):
-            groups[name].append(article)
-    return _entries({k: _newest_first(v) for k, v in groups.items()}, urls.AUTHORS, pinyin)
+def newest_first(contributions: dict[str, tuple], summaries: dict) -> list:
+    """An entry's items from every issue that lists it: newest issue first, each issue's in
+    reading order."""
+    order = sorted(contributions, key=lambda i: (summaries[i].date, summaries[i].publication), reverse=True)
+    return [item for issue_id in order for item in contributions[issue_id]]
 
 
 def paginate(items: list, size: int) -> list[list]:
@@ -105,8 +91,8 @@ def paginate(items: list, size: int) -> list[list]:
 class Month:
     year: int
     month: int
-    weeks: list[list[tuple[int, Issue | None]]]  # day 0 = padding
-    issues: list[Issue]
+    weeks: list[list[tuple[int, IssueSummary | None]]]  # day 0 = padding
+    issues: list[IssueSummary]
 
     @property
     def key(self) -> str:
@@ -119,7 +105,7 @@ class Month:
 def years(pub: Publication) -> dict[int, list[Month]]:
     """往期回顾: for each year with issues, all twelve months as Monday-first calendars."""
     by_day = {i.date: i for i in pub.issues}
-    by_month: dict[tuple[int, int], list[Issue]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[IssueSummary]] = defaultdict(list)
     for issue in pub.issues:
         by_month[issue.date.year, issue.date.month].append(issue)
     result: dict[int, list[Month]] = {}

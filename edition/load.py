@@ -25,7 +25,8 @@ from typing import NamedTuple
 
 from . import facts, markup, parallel, urls
 from .errors import ContentError, Problem, Problems
-from .model import Article, Author, Body, Correction, Issue, Page, Publication, Region, Site
+from .model import (Article, Author, Body, Correction, Headline, Issue, IssueSummary, Listed, ListedPage, Page,
+                    Publication, Region, Site)
 from .reader import Document, Node, read_markdown_file, read_yaml_file
 from .scan import Scan, bytes_digest, scan as scan_folder
 
@@ -381,37 +382,19 @@ def _region_specs(doc: Document, pf: _Fields, item: Node, problems: Problems) ->
     return specs
 
 
-@dataclass
-class Loaded:
-    """The model, the bodies parsed by this build, and every record it used."""
+class Content:
+    """The site as a content scan shows it: its settings, its publications and their issue folders.
 
-    site: Site
-    bodies: dict[str, Body]  # article source → body, of the articles parsed by this build
-    records: dict[str, tuple[str, tuple]]  # content path → (digest, record) of every article and issue.yml
-    parsed: dict[str, Parsed]  # the files parsed by this build (the others kept their records)
-
-
-def load(scan: Scan, cache: dict[str, tuple[str, tuple]] | None = None, base_url: str | None = None,
-         jobs: int = 1) -> Loaded:
-    """Read and check the content of ``scan``; raise ContentError listing every error.
-
-    ``cache`` holds the records of the last build by content path, with the digest
-    they were made from: a file whose digest matches keeps its record.
+    Reading this costs a few small files whatever the archive's size; the issues
+    themselves are loaded by ``Issues``, only those a build needs.
     """
-    return _Loader(scan, cache or {}, jobs).load(base_url)
 
-
-def load_site(content, base_url: str | None = None) -> Loaded:
-    """The model of a content folder, without any build state (tools and tests)."""
-    return load(scan_folder(str(content)), base_url=base_url)
-
-
-class _Loader:
-    def __init__(self, scan: Scan, cache: dict, jobs: int):
-        self.scan, self.cache, self.jobs = scan, cache, jobs
+    def __init__(self, scan: Scan, base_url: str | None = None):
+        self.scan = scan
         self.problems = Problems()
-        self.records: dict[str, tuple[str, tuple]] = {}
-        self.parsed: dict[str, Parsed] = {}
+        self.folders: dict[str, list[str]] = {}  # publication slug → its issue folders (ids), sorted
+        self.site = self._site(base_url)
+        self.digests = self._digests()
 
     def shown(self, rel: str) -> str:
         """A content path as problems name it: under the content folder as the build was given it."""
@@ -423,24 +406,16 @@ class _Loader:
     def is_dir(self, rel: str) -> bool:
         return rel in self.scan.folders
 
-    def children(self, rel: str) -> list[str]:
+    def children(self, rel: str, problems: Problems) -> list[str]:
         """Visible entries of a folder as paths; links that leave the content tree are refused."""
         result = []
         for name in self.scan.children(rel):
             child = f"{rel}/{name}" if rel else name
             if child in self.scan.escaping:
-                self.problems.error(self.shown(child), 1, "symbolic link points outside the content folder")
+                problems.error(self.shown(child), 1, "symbolic link points outside the content folder")
             elif self.is_file(child) or self.is_dir(child):
                 result.append(child)
         return result
-
-    def first_markdown(self, folder: str) -> str | None:
-        for child in self.children(folder):
-            found = child if child.endswith(".md") and self.is_file(child) else \
-                self.first_markdown(child) if self.is_dir(child) else None
-            if found:
-                return found
-        return None
 
     def yaml(self, rel: str, missing: str) -> Document | None:
         if not self.is_file(rel):
@@ -448,33 +423,7 @@ class _Loader:
             return None
         return read_yaml_file(self.shown(rel), self.problems, self.scan.read(rel))
 
-    # -- parsing, with the records of the last build -------------------------------------------
-
-    def records_of(self, files: list[tuple[str, bool]], parse) -> dict[str, tuple | None]:
-        """Records of (content path, periodical) files: the cached ones, the rest parsed (on all cores)."""
-        result, todo = {}, []
-        for rel, periodical in files:
-            digest = self.scan.files[rel].digest
-            cached = self.cache.get(rel)
-            if cached and cached[0] == digest and cached[1][0] == periodical:
-                self.records[rel] = cached
-                result[rel] = cached[1]
-                self.problems.items += [Problem(self.shown(rel), *p) for p in cached[1][-1]]
-            else:
-                todo.append((rel, periodical))
-        work = [(self.shown(rel), self.scan.read(rel), periodical) for rel, periodical in todo]
-        for (rel, _), outcome in zip(todo, parallel.map(_parse_one, [(parse, *w) for w in work], self.jobs,
-                                                        each=0.0004)):
-            self.parsed[rel] = outcome
-            self.problems.items += outcome.problems
-            result[rel] = outcome.record
-            if outcome.record is not None:
-                self.records[rel] = (self.scan.files[rel].digest, outcome.record)
-        return result
-
-    # -- assembling -----------------------------------------------------------------------------
-
-    def load(self, base_url: str | None) -> Loaded:
+    def _site(self, base_url: str | None) -> Site:
         problems = self.problems
         site_doc = self.yaml("site.yml", "site.yml is missing (is this a content folder?)")
         if site_doc is None:
@@ -494,8 +443,7 @@ class _Loader:
         if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
             f.error("publications", "`publications` must be a list of publication folder names")
             listed = []
-        folders = {c for c in self.children("") if self.is_dir(c)}
-        publications = []  # (publication, its issue folders)
+        folders = {c for c in self.children("", problems) if self.is_dir(c)}
         for number, slug in enumerate(listed):
             if slug in listed[:number]:
                 f.error("publications", f"publication `{slug}` is listed twice")
@@ -508,140 +456,213 @@ class _Loader:
             elif slug in WINDOWS_RESERVED:
                 f.error("publications", f"{_WINDOWS_PROBLEM.format(slug)} (rename the publication folder)")
             else:
-                entry = self.publication(slug)
-                if entry:
-                    publications.append(entry)
+                pub = self._publication(slug)
+                if pub:
+                    site.publications.append(pub)
         for folder in sorted(folders - set(listed)):
             if self.is_file(f"{folder}/publication.yml"):
                 f.warn("publications", f"publication `{folder}` is not listed in `publications` and is not built")
         if not listed:
             f.error("publications" if "publications" in site_doc.meta else None,
                     "site.yml lists no `publications` to build")
-        issue_files = [(f"{pub.slug}/{folder}/issue.yml", pub.kind == "periodical")
-                       for pub, folders_of_pub in publications for folder in folders_of_pub
-                       if self.is_file(f"{pub.slug}/{folder}/issue.yml")]
-        issue_records = self.records_of(issue_files, "issue")
-        plans = [(pub, folder, self.issue_plan(pub, folder, issue_records))
-                 for pub, folders_of_pub in publications for folder in folders_of_pub]
-        article_records = self.records_of([(rel, pub.kind == "periodical") for pub, _, plan in plans if plan
-                                           for rel in plan[2]], "article")
-        bodies = {rel: p.body for rel, p in self.parsed.items() if p.body is not None}
-        for pub, folders_of_pub in publications:
-            pub.issues = self.issues(pub, [plan for p, _, plan in plans if p is pub and plan], article_records)
-            site.publications.append(pub)
-        self.check_ids(site)
-        if problems.errors:
-            raise ContentError(sorted(problems.errors))
-        site.warnings = sorted(problems.warnings)
-        return Loaded(site, {self.shown(rel): body for rel, body in bodies.items()}, self.records, self.parsed)
+        return site
 
-    def publication(self, slug: str) -> tuple[Publication, list[str]] | None:
+    def _publication(self, slug: str) -> Publication | None:
         doc = self.yaml(f"{slug}/publication.yml", "publication.yml is missing")
         if doc is None:
             return None
         f = _Fields(doc, doc.meta, self.problems, {"name", "kind", "publisher", "frequency"})
         pub = Publication(slug, f.text("name", required=True), f.choice("kind", PUBLICATION_KINDS, "newspaper"),
                           publisher=f.text("publisher"), frequency=f.text("frequency"))
-        folders = []
-        for child in self.children(slug):
+        self.folders[slug] = []
+        for child in self.children(slug, self.problems):
             if self.is_dir(child):
-                folders.append(posixpath.basename(child))
-                if not self.is_file(f"{child}/issue.yml"):
+                if self.is_file(f"{child}/issue.yml"):
+                    self.folders[slug].append(child)
+                else:
                     self.problems.error(self.shown(f"{child}/issue.yml"), 1, "issue folder has no issue.yml")
-        return pub, folders
+        return pub
 
-    def issue_plan(self, pub: Publication, folder: str, records: dict):
-        """(issue record, issue folder, article files to read, structure problems) of one folder, or None."""
-        base = f"{pub.slug}/{folder}"
-        record = records.get(f"{base}/issue.yml")
-        if record is None:
-            return None
-        record = IssueRecord._make(record)
-        record = record._replace(pages=tuple(PageRecord._make(p) for p in record.pages))
-        newspaper = pub.kind == "newspaper"
-        declared = {p.number for p in record.pages}
-        meta = self.shown(f"{base}/issue.yml")
+    def _digests(self) -> dict[str, str]:
+        """Each issue folder's digest: of every path, file digest, folder and refused link in it."""
+        parts: dict[str, list] = {i: [] for ids in self.folders.values() for i in ids}
+        for rel, entry in self.scan.files.items():
+            issue = rel[:rel.find("/", rel.find("/") + 1)]
+            if issue in parts:
+                parts[issue].append((rel, entry.digest))
+        for rel in (*self.scan.folders, *self.scan.escaping):
+            issue = "/".join(rel.split("/")[:2])
+            if issue in parts and issue != rel:
+                parts[issue].append((rel, rel in self.scan.escaping))
+        return {i: digest_of(RECORD_VERSION, p) for i, p in parts.items()}
+
+    def publication_of(self, issue_id: str) -> Publication:
+        slug = issue_id.split("/", 1)[0]
+        return next(p for p in self.site.publications if p.slug == slug)
+
+
+def digest_of(*parts) -> str:
+    return bytes_digest(repr(parts).encode("utf-8", "surrogatepass"))
+
+
+@dataclass
+class LoadedIssue:
+    """One issue loaded in full, with what the build state keeps of it."""
+
+    issue: Issue | None  # None when its issue.yml could not be read: then only its problems count
+    summary: IssueSummary | None
+    listings: dict[str, tuple]  # index entry → what it lists of this issue, in reading order
+    problems: list[Problem]
+    records: dict[str, tuple[str, tuple]]  # content path → (digest, record) of its files
+    parsed: dict[str, Parsed]  # its files parsed by this build
+    bodies: dict[str, Body]  # article source → body, of the articles parsed by this build
+
+
+@dataclass
+class _Pending:
+    """An issue being loaded: what is known of it so far."""
+
+    periodical: bool
+    problems: Problems = field(default_factory=Problems)
+    records: dict = field(default_factory=dict)
+    parsed: dict = field(default_factory=dict)
+    record: IssueRecord | None = None
+    structure: tuple = ()
+
+
+class Issues:
+    """Loads issues in full: the records of unchanged files come from ``records`` (a function
+    from issue ids to {content path: (digest, record)}, the build state's), the rest are parsed,
+    on all cores."""
+
+    def __init__(self, content: Content, records=lambda ids: {}, jobs: int = 1):
+        self.content, self.records, self.jobs = content, records, jobs
+
+    def all(self) -> dict[str, LoadedIssue]:
+        return self.load([i for ids in self.content.folders.values() for i in ids])
+
+    def load(self, ids) -> dict[str, LoadedIssue]:
+        ids = list(ids)
+        cached = self.records(ids) if ids else {}
+        pending = {i: _Pending(self.content.publication_of(i).kind == "periodical") for i in ids}
+        self._read([(i, f"{i}/issue.yml") for i in ids], pending, cached, "issue")
+        articles = []
+        for issue_id, p in pending.items():
+            found = p.records.get(f"{issue_id}/issue.yml")
+            if found is not None:
+                p.record = IssueRecord._make(found[1])
+                p.structure = self._structure(issue_id, p.record, p.problems)
+                articles += [(issue_id, rel) for rel in p.structure[0]]
+        self._read(articles, pending, cached, "article")
+        return {i: self._assemble(i, p) if p.record is not None else LoadedIssue(None, None, {}, p.problems.items,
+                                                                                 p.records, p.parsed, {})
+                for i, p in pending.items()}
+
+    def _read(self, files: list[tuple[str, str]], pending: dict, cached: dict, kind: str) -> None:
+        """Records of these files: cached where the file's digest and publication kind match, the
+        rest parsed (on all cores)."""
+        content, todo = self.content, []
+        for issue_id, rel in files:
+            p = pending[issue_id]
+            entry = cached.get(rel)
+            if entry and entry[0] == content.scan.files[rel].digest and entry[1][0] == p.periodical:
+                p.records[rel] = entry
+                p.problems.items += [Problem(content.shown(rel), *problem) for problem in entry[1][-1]]
+            else:
+                todo.append((issue_id, rel))
+        jobs = [(kind, content.shown(rel), content.scan.read(rel), pending[i].periodical) for i, rel in todo]
+        for (issue_id, rel), outcome in zip(todo, parallel.map(_parse_one, jobs, self.jobs, each=0.0004)):
+            p = pending[issue_id]
+            p.parsed[rel] = outcome
+            p.problems.items += outcome.problems
+            if outcome.record is not None:
+                p.records[rel] = (content.scan.files[rel].digest, outcome.record)
+
+    def _structure(self, issue_id: str, record: IssueRecord, problems: Problems) -> tuple[list, dict]:
+        """The article files of an issue folder and its page folders, with the problems of its layout."""
+        content = self.content
+        newspaper = not record.periodical
+        declared = {p[0] for p in record.pages}
+        meta = content.shown(f"{issue_id}/issue.yml")
         files, page_folders = [], {}
-        for child in self.children(base):
+        for child in content.children(issue_id, problems):
             name = posixpath.basename(child)
-            if self.is_dir(child):
+            if content.is_dir(child):
                 if not newspaper:
-                    self.problems.error(self.shown(child), 1,
-                                        "a periodical issue keeps its articles in the issue folder, not in subfolders")
+                    problems.error(content.shown(child), 1,
+                                   "a periodical issue keeps its articles in the issue folder, not in subfolders")
                 elif not name.isdigit():
-                    stray = self.first_markdown(child)
+                    stray = self._first_markdown(child, problems)
                     if stray:  # any other folder holds files such as PDFs and images
-                        self.problems.error(self.shown(stray), 1,
-                                            "a newspaper's articles belong in a page folder such as 01/")
+                        problems.error(content.shown(stray), 1,
+                                       "a newspaper's articles belong in a page folder such as 01/")
                 elif int(name) not in declared:
-                    self.problems.error(meta, record.pages_line, f"page folder `{name}/` is not declared under `pages`")
+                    problems.error(meta, record.pages_line, f"page folder `{name}/` is not declared under `pages`")
                 elif int(name) in page_folders:
-                    self.problems.error(self.shown(child), 1, f"a second folder for page {int(name)}; keep one of them")
+                    problems.error(content.shown(child), 1, f"a second folder for page {int(name)}; keep one of them")
                 else:
                     page_folders[int(name)] = child
-                    files += [c for c in self.children(child) if c.endswith(".md") and self.is_file(c)]
+                    files += [c for c in content.children(child, problems) if c.endswith(".md") and content.is_file(c)]
             elif name.endswith(".md"):
                 if newspaper:
-                    self.problems.error(self.shown(child), 1, "a newspaper's articles belong in a page folder such as 01/")
+                    problems.error(content.shown(child), 1, "a newspaper's articles belong in a page folder such as 01/")
                 else:
                     files.append(child)
-        return record, base, files, page_folders
+        return files, page_folders
 
-    def issues(self, pub: Publication, plans: list, records: dict) -> list[Issue]:
-        by_date: dict[dt.date, Issue] = {}
-        for record, base, files, page_folders in plans:
-            issue = self.issue(pub, record, base, files, page_folders, records)
-            if issue.date in by_date:
-                self.problems.error(self.shown(f"{base}/issue.yml"), 1,
-                                    f"another issue of {pub.name} has the same date: {by_date[issue.date].source}")
-                continue
-            by_date[issue.date] = issue
-        issues = [by_date[d] for d in sorted(by_date)]
-        _link(issues)
-        return issues
+    def _first_markdown(self, folder: str, problems: Problems) -> str | None:
+        content = self.content
+        for child in content.children(folder, problems):
+            found = child if child.endswith(".md") and content.is_file(child) else \
+                self._first_markdown(child, problems) if content.is_dir(child) else None
+            if found:
+                return found
+        return None
 
-    def issue(self, pub: Publication, record: IssueRecord, base: str, files: list[str], page_folders: dict,
-              records: dict) -> Issue:
+    def _assemble(self, issue_id: str, p: _Pending) -> LoadedIssue:
+        content, scan, problems = self.content, self.content.scan, p.problems
+        files, page_folders = p.structure
+        pub = content.publication_of(issue_id)
+        record = p.record._replace(pages=tuple(PageRecord._make(page) for page in p.record.pages))
         date = dt.date.fromisoformat(record.date)
-        meta_rel = f"{base}/issue.yml"
-        meta = self.shown(meta_rel)
-        issue = Issue(self.shown(base), date, record.date_approximate, record.total_number, record.number,
-                      record.lunar, meta_digest=self.scan.files[meta_rel].digest, publication=pub,
+        meta_rel = f"{issue_id}/issue.yml"
+        meta = content.shown(meta_rel)
+        issue = Issue(content.shown(issue_id), date, record.date_approximate, record.total_number, record.number,
+                      record.lunar, meta_digest=scan.files[meta_rel].digest, publication=pub,
                       dir=urls.issue_dir(pub.slug, date), url=urls.issue(pub.slug, date),
-                      data_url=urls.issue_data(pub.slug, date))
+                      data_url=urls.issue_data(pub.slug, date), id=issue_id)
         assets = []
-        for p in record.pages:
-            page = Page(p.number, p.name, p.line, editor=p.editor, staff=dict(p.staff), issue=issue,
-                        url=urls.page(pub.slug, date, p.number))
-            for key, src, line in p.files:
-                if not self.is_file(f"{base}/{src}"):
-                    self.problems.error(meta, line, f"{key} file `{src}` not found")
+        for page_record in record.pages:
+            page = Page(page_record.number, page_record.name, page_record.line, editor=page_record.editor,
+                        staff=dict(page_record.staff), issue=issue, url=urls.page(pub.slug, date, page_record.number))
+            for key, src, line in page_record.files:
+                if not content.is_file(f"{issue_id}/{src}"):
+                    problems.error(meta, line, f"{key} file `{src}` not found")
                 else:
                     setattr(page, key, urls.issue_file(pub.slug, date, src))
-                    assets.append((getattr(page, key), self.shown(f"{base}/{src}"),
-                                   self.scan.files[f"{base}/{src}"].digest))
+                    assets.append((getattr(page, key), content.shown(f"{issue_id}/{src}"),
+                                   scan.files[f"{issue_id}/{src}"].digest))
             issue.pages.append(page)
-        pages = {p.number: p for p in issue.pages}
+        pages = {page.number: page for page in issue.pages}
         articles = []
         for rel in files:
-            fields = records.get(rel)
-            if fields is None:
+            if rel not in p.records:
                 continue
-            r = ArticleRecord._make(fields)
-            article = Article(self.shown(rel), r.slug, r.order, r.title, r.kind, r.kicker, r.subtitle,
+            r = ArticleRecord._make(p.records[rel][1])
+            article = Article(content.shown(rel), r.slug, r.order, r.title, r.kind, r.kicker, r.subtitle,
                               tuple(Author(*a) for a in r.authors), r.column, r.start_page,
                               tuple(Correction(dt.date.fromisoformat(d), n) for d, n in r.corrections),
-                              r.id_line, r.draft, self.scan.files[rel].digest, r.lead,
+                              r.id_line, r.draft, scan.files[rel].digest, r.lead,
                               url=urls.article(pub.slug, date, r.slug), issue=issue)
             folder = posixpath.dirname(rel)
             media_base = "" if pub.kind == "periodical" else posixpath.basename(folder)
             for src, line in r.assets:
                 file = posixpath.normpath(f"{folder}/{src}")
-                if not self.is_file(file):
-                    self.problems.error(article.source, line, f"`{src}` not found")
+                if not content.is_file(file):
+                    problems.error(article.source, line, f"`{src}` not found")
                 else:
-                    assets.append((issue.dir + media_url(media_base, src), self.shown(file),
-                                   self.scan.files[file].digest))
+                    assets.append((issue.dir + media_url(media_base, src), content.shown(file),
+                                   scan.files[file].digest))
             if pub.kind == "newspaper":
                 article.page = pages[int(posixpath.basename(folder))]
             articles.append(article)
@@ -649,46 +670,147 @@ class _Loader:
             for page in issue.pages:
                 page.articles = sorted((a for a in articles if a.page is page), key=lambda a: a.order)
                 _link(page.articles)
-            issue.articles = [a for p in issue.pages for a in p.articles]
-            for page, spec in ((page, spec) for page, p in zip(issue.pages, record.pages) for spec in p.regions):
-                slug, (x, y, w, h), line = spec
+            issue.articles = [a for page in issue.pages for a in page.articles]
+            for page, page_record in zip(issue.pages, record.pages):
                 on_page = {a.slug: a for a in page.articles}
-                if slug not in on_page:
-                    self.problems.error(meta, line, f"region for `{slug}`: page {page.number} has no such article "
-                                                    f"(its articles: {', '.join(on_page) or 'none'})")
-                else:
-                    page.regions.append(Region(on_page[slug], x, y, w, h))
+                for slug, (x, y, w, h), line in page_record.regions:
+                    if slug not in on_page:
+                        problems.error(meta, line, f"region for `{slug}`: page {page.number} has no such article "
+                                                   f"(its articles: {', '.join(on_page) or 'none'})")
+                    else:
+                        page.regions.append(Region(on_page[slug], x, y, w, h))
             for page in issue.pages:
                 if page.number not in page_folders:
-                    self.problems.warn(meta, page.line, f"page {page.number} has no folder {page.number:02d}/")
+                    problems.warn(meta, page.line, f"page {page.number} has no folder {page.number:02d}/")
         else:
             issue.articles = sorted(articles, key=lambda a: a.order)
         if not issue.articles:
-            self.problems.warn(meta, record.line, "issue has no articles")
-        issue.assets = tuple(sorted(set(assets)))
-        issue.digest = _issue_digest(issue.meta_digest, [(a.source, a.digest) for a in issue.articles])
-        _link(issue.pages)
-        _link(issue.articles)
-        return issue
-
-    def check_ids(self, site: Site) -> None:
+            problems.warn(meta, record.line, "issue has no articles")
         by_url: dict[str, Article] = {}
-        by_id: dict[str, Article] = {}
-        for article in site.articles:
-            line = article.id_line or 1
+        for article in issue.articles:  # file names (and ids) give URLs within the issue
             if article.url in by_url:
                 what = f"duplicate id `{article.slug}`" if article.id_line else "file name gives the same URL as"
-                self.problems.error(article.source, line, f"{what}: {by_url[article.url].source} ({article.url})")
-            elif article.id_line and article.slug in by_id:
-                self.problems.error(article.source, line, f"duplicate id `{article.slug}`, also used by "
-                                                          f"{by_id[article.slug].source}")
+                problems.error(article.source, article.id_line or 1,
+                               f"{what}: {by_url[article.url].source} ({article.url})")
             by_url.setdefault(article.url, article)
-            if article.id_line:
-                by_id.setdefault(article.slug, article)
+        issue.assets = tuple(sorted(set(assets)))
+        issue.digest = content.digests[issue_id]
+        _link(issue.pages)
+        _link(issue.articles)
+        bodies = {content.shown(rel): o.body for rel, o in p.parsed.items() if o.body is not None}
+        listed = listings(issue)
+        return LoadedIssue(issue, summarize(issue, listed, problems.warnings, content), listed, problems.items,
+                           p.records, p.parsed, bodies)
 
 
-def _issue_digest(meta_digest: str, articles: list[tuple[str, str]]) -> str:
-    return bytes_digest(repr((meta_digest, articles)).encode("utf-8"))
+ENTRY_KINDS = ("section", "column", "author")  # 版名 (per newspaper), 栏目 (per publication), 作者 (site-wide)
+
+
+def entry_id(kind: str, pub: str, name: str) -> str:
+    """An index entry: its kind, the publication it belongs to ("" for authors) and its name."""
+    return f"{kind}\x1f{pub}\x1f{name}"
+
+
+def listings(issue: Issue) -> dict[str, tuple]:
+    """What the 版名, 栏目 and author indexes list of this issue, entry by entry, in reading order."""
+    pub = issue.publication
+    found: dict[str, list] = {}
+    for page in issue.pages:
+        found.setdefault(entry_id("section", pub.slug, page.name), []).append(
+            ListedPage(page.url, page.label, issue.date, tuple(Headline.of(a) for a in page.articles)))
+    for article in issue.articles:
+        listed = Listed(article.url, article.kicker, article.title, article.subtitle, article.kind, pub.name,
+                        issue.date, issue.date_approximate, article.page.label if article.page else "")
+        if article.column:
+            found.setdefault(entry_id("column", pub.slug, article.column), []).append(listed)
+        for name in dict.fromkeys(a.name for a in article.authors):
+            found.setdefault(entry_id("author", "", name), []).append(listed)
+    return {entry: tuple(items) for entry, items in found.items()}
+
+
+def summarize(issue: Issue, listed: dict, warnings: list[Problem], content: Content) -> IssueSummary:
+    """What the rest of the site needs of an issue (see IssueSummary)."""
+    day = issue.date.isoformat()
+    front = issue.front_page.articles if issue.front_page else issue.articles
+    sitemap = [(issue.url, day)] + [(p.url, day) for p in issue.pages]
+    sitemap += [(a.url, a.modified.isoformat() if a.corrections else day) for a in issue.articles]
+    values = (tuple(sorted({a.page.name for a in issue.articles if a.page})),
+              tuple(sorted({a.column for a in issue.articles if a.column})),
+              tuple(sorted({a.kind for a in issue.articles})))
+    root = len(content.scan.root) + 1
+    return IssueSummary(
+        issue.id, issue.digest, issue.publication.slug, issue.date, issue.url, issue.data_url, issue.number_label,
+        issue.date_approximate, len(issue.articles), len(issue.pages), tuple(Headline.of(a) for a in front[:5]),
+        tuple((c.date, c.note, a.url, a.title, a.page.label if a.page else "")
+              for a in issue.articles for c in a.corrections),
+        tuple(sitemap), values,
+        tuple(sorted({a.name for article in issue.articles for a in article.authors if not a.org and len(a.name) >= 2})),
+        tuple((a.slug, a.source[root:], a.id_line) for a in issue.articles if a.id_line),
+        tuple(sorted(listed)), tuple((w.path[root:], w.line, w.message) for w in warnings))
+
+
+def check_site(content: Content, summaries: dict[str, IssueSummary]) -> list[Problem]:
+    """Checks across issues: one issue per date and publication, ids unique site-wide. Fills in
+    each publication's issues, oldest first."""
+    problems = Problems()
+    ids: dict[str, str] = {}
+    for pub in content.site.publications:
+        by_date: dict[dt.date, IssueSummary] = {}
+        for issue_id in content.folders[pub.slug]:
+            summary = summaries.get(issue_id)
+            if summary is None:
+                continue
+            if summary.date in by_date:
+                problems.error(content.shown(f"{issue_id}/issue.yml"), 1, f"another issue of {pub.name} has the same "
+                                                                          f"date: {content.shown(by_date[summary.date].id)}")
+                continue
+            by_date[summary.date] = summary
+        pub.issues = [by_date[d] for d in sorted(by_date)]
+        for summary in pub.issues:
+            for slug, source, line in summary.ids:
+                if slug in ids:
+                    problems.error(content.shown(source), line,
+                                   f"duplicate id `{slug}`, also used by {content.shown(ids[slug])}")
+                ids.setdefault(slug, source)
+    return problems.items
+
+
+@dataclass
+class Loaded:
+    """A whole content folder loaded at once, without any build state (tools and tests)."""
+
+    site: Site
+    issues: list[Issue]  # in the site's order
+    bodies: dict[str, Body]  # article source → body
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for issue in self.issues for a in issue.articles]
+
+
+def load_site(folder, base_url: str | None = None) -> Loaded:
+    """Read and check a content folder; raise ContentError listing every error."""
+    content = Content(scan_folder(str(folder)), base_url)
+    loaded = Issues(content).all()
+    problems = content.problems.items + [p for one in loaded.values() for p in one.problems]
+    problems += check_site(content, {i: one.summary for i, one in loaded.items() if one.summary})
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(sorted(errors))
+    content.site.warnings = sorted(p for p in problems if p.severity == "warning")
+    by_id = {i: one.issue for i, one in loaded.items()}
+    issues = [by_id[s.id] for pub in content.site.publications for s in pub.issues]
+    link_neighbours(content.site, by_id)
+    return Loaded(content.site, issues, {s: b for one in loaded.values() for s, b in one.bodies.items()})
+
+
+def link_neighbours(site: Site, issues: dict[str, Issue]) -> None:
+    """Point each loaded issue at the summaries of the issues before and after it."""
+    for pub in site.publications:
+        for before, summary, after in zip([None, *pub.issues], pub.issues, [*pub.issues[1:], None]):
+            issue = issues.get(summary.id)
+            if issue is not None:
+                issue.prev, issue.next = before, after
 
 
 def _link(items: list) -> None:

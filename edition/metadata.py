@@ -12,7 +12,7 @@ import json
 from typing import Callable
 
 from . import urls
-from .model import Article, Bodies, Issue, Site
+from .model import Article, Fetched, Issue, Site
 
 DATA_VERSION = 1
 
@@ -80,7 +80,7 @@ def article_ld(article: Article, site: Site, link: Callable[[str], str], keyword
     return data
 
 
-def issue_data(issue: Issue, site: Site, bodies: Bodies, words: dict) -> dict:
+def issue_data(issue: Issue, site: Site, bodies: Fetched, words: dict) -> dict:
     """One issue as open data: its metadata, its pages and every article with its text."""
     pub = issue.publication
 
@@ -120,7 +120,7 @@ def archive_index(site: Site) -> dict:
         "note": "" if site.base_url else "No base URL was given: URLs are relative to the site root.",
         "publications": [{
             "slug": pub.slug, "name": pub.name, "kind": pub.kind,
-            "issues": [{"date": i.date.isoformat(), "number": i.number_label, "articles": len(i.articles),
+            "issues": [{"date": i.date.isoformat(), "number": i.number_label, "articles": i.articles,
                         "url": urls.absolute(site.base_url, i.url), "data": urls.absolute(site.base_url, i.data_url)} for i in pub.issues],
         } for pub in site.publications],
     }

@@ -2,9 +2,15 @@
 
 Plain data, made and checked by ``edition/load.py``. Every object knows its site
 path (from ``edition/urls.py``), fixed when the model is made, so every
-producer agrees on it. Article bodies (their HTML and plain text) are not part
-of the model: they are large and most builds show few of them, so producers
-ask ``Bodies`` for the ones they render.
+producer agrees on it.
+
+A build loads in full only the issues it must render again. What the rest of
+the site needs of every issue is its ``IssueSummary`` (the calendars, lists,
+feeds of corrections and sitemaps are made from summaries) and its listings
+in the 版名, 栏目 and author indexes (``Listed`` and ``ListedPage``); the build
+state keeps both for each issue. Article bodies (their HTML and plain text)
+are not part of the model either: producers ask ``Bodies`` for the ones they
+render.
 """
 
 from __future__ import annotations
@@ -118,8 +124,9 @@ class Issue:
     url: str = ""
     data_url: str = ""  # the issue's open data
     publication: Publication = field(default=None, repr=False)
-    prev: Issue | None = field(default=None, repr=False)
-    next: Issue | None = field(default=None, repr=False)
+    prev: IssueSummary | None = field(default=None, repr=False)
+    next: IssueSummary | None = field(default=None, repr=False)
+    id: str = ""  # the issue folder, relative to the content folder
 
     @property
     def weekday(self) -> str:
@@ -142,6 +149,74 @@ class Issue:
         return urls.year(self.publication.slug, self.date.year)
 
 
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """What a list of articles shows of one: its headline and kind, linking to it."""
+
+    url: str
+    kicker: str
+    title: str
+    subtitle: str
+    kind: str
+
+    @classmethod
+    def of(cls, article: Article) -> "Headline":
+        return cls(article.url, article.kicker, article.title, article.subtitle, article.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An article in an index (栏目, author): its headline, where and when it appeared."""
+
+    url: str
+    kicker: str
+    title: str
+    subtitle: str
+    kind: str
+    publication: str  # the publication's name
+    date: dt.date
+    date_approximate: str
+    page_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPage:
+    """A 版面 in the 版名 index, with its articles' headlines."""
+
+    url: str
+    label: str
+    date: dt.date
+    headlines: tuple[Headline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSummary:
+    """What the rest of the site needs of an issue, kept in the build state between builds."""
+
+    id: str  # the issue folder, relative to the content folder
+    digest: str  # of every file of the issue folder: a different digest, a changed issue
+    publication: str  # slug
+    date: dt.date
+    url: str
+    data_url: str
+    number_label: str
+    date_approximate: str
+    articles: int
+    pages: int
+    front: tuple[Headline, ...]  # the first headlines of the front page (or of a periodical's 目录)
+    corrections: tuple  # (date, note, article URL, title, 版面 label), oldest first
+    sitemap: tuple  # (site path, last change) of every reading page of the issue
+    values: tuple  # (版名, 栏目, kinds) that search filters offer
+    names: tuple  # people's names in its bylines
+    ids: tuple  # (explicit id, source, line), unique site-wide
+    entries: tuple  # index entries it is listed in
+    warnings: tuple  # (path, line, message)
+
+    @property
+    def weekday(self) -> str:
+        return facts.weekday(self.date)
+
+
 @dataclass(eq=False, slots=True)
 class Publication:
     slug: str
@@ -149,7 +224,7 @@ class Publication:
     kind: str
     publisher: str = ""
     frequency: str = ""
-    issues: list[Issue] = field(default_factory=list)  # oldest first
+    issues: list[IssueSummary] = field(default_factory=list)  # oldest first
 
     @property
     def url(self) -> str:
@@ -179,12 +254,8 @@ class Site:
     warnings: list = field(default_factory=list)
 
     @property
-    def issues(self) -> list[Issue]:
+    def issues(self) -> list[IssueSummary]:
         return [i for p in self.publications for i in p.issues]
-
-    @property
-    def articles(self) -> list[Article]:
-        return [a for p in self.publications for i in p.issues for a in i.articles]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,21 +267,22 @@ class Body:
     gaps: int = 0  # {{gap}} marks: text lost in extraction
 
 
-class Bodies:
-    """Article bodies by source file: those parsed in this build, and the rest fetched on demand
-    (from the build state) so that a build reads only the bodies it renders."""
+class Fetched:
+    """Values by article source (bodies, words): those of this build, and the rest fetched on
+    demand from the build state, so that a build reads only what it renders."""
 
-    def __init__(self, fresh: dict[str, Body], fetch: Callable[[list[str]], dict[str, Body]] | None = None):
+    def __init__(self, fresh: dict, fetch: Callable[[list[str]], dict] | None = None):
         self._known = dict(fresh)
         self._fetch = fetch
 
     def load(self, articles) -> None:
-        """Fetch the bodies of these articles now (before work is forked to other processes)."""
+        """Fetch the values of these articles now (before work is forked to other processes)."""
         missing = [a.source for a in articles if a.source not in self._known]
         if missing and self._fetch:
             self._known.update(self._fetch(missing))
 
-    def __getitem__(self, article: Article) -> Body:
-        if article.source not in self._known:
-            self.load([article])
-        return self._known[article.source]
+    def __getitem__(self, article: Article | str):
+        source = article if isinstance(article, str) else article.source
+        if source not in self._known and self._fetch:
+            self._known.update(self._fetch([source]))
+        return self._known[source]

@@ -56,7 +56,7 @@ class Group:
     heavy: bool = False  # real work to expand: done on all cores
     needs: str = ""  # expand after the groups whose id starts with this, with their results
     seconds: float = 0.0  # estimated cost of expanding, for parallel.map
-    bodies: tuple = ()  # articles whose bodies expanding needs, loaded before work is forked
+    prepare: Callable[[], None] | None = None  # loads what expanding reads, before work is forked
 
 
 @dataclass

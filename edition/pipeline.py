@@ -5,8 +5,10 @@ the tests call ``build``. Every stage returns its result and this module keeps
 them in the build state (``edition/state.py``):
 
     scan      content files with their digests (unchanged files are not read)
-    load      parsed records (changed files only) → the model  (edition/load.py)
-    words     关键词 and title words (changed articles, and titles with a new name)
+    load      the site's settings; each changed issue folder in full, its
+              changed files parsed (edition/load.py); every other issue by
+              its summary and listings from the state
+    words     关键词 and title words of the loaded articles   (edition/words.py)
     plan      every producer's groups of outputs, with keys   (edition/render.py,
               edition/search.py); the one diff rule picks what to produce,
               link, keep or delete                              (edition/outputs.py)
@@ -15,31 +17,39 @@ them in the build state (``edition/state.py``):
                                                                 (edition/writer.py)
     commit    the state's changes, so that it always matches the site in place
 
+Besides the issues whose files changed, a build loads in full the issues whose
+neighbours changed, whose titles contain a byline name that came or went, and
+whose articles link to an index entry whose address changed: the pages of
+those issues must be made again too. Producers may load more issues while
+expanding a group (home, feeds, a search month). Every other issue stays a
+summary, so the cost of a build follows what changed, not the archive.
+
 A build is full when there is no usable state (or ``--clean``): it writes into
 an empty folder and a new state. Otherwise it is incremental, whatever changed:
-a changed template or setting changes every key, so every page is produced,
-but nothing is parsed or segmented again that did not change.
+a changed template or setting changes every key, so every issue is loaded and
+every page produced, but nothing is parsed or segmented again that did not change.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from . import LUNR_JS, PROJECT, parallel, urls
+from . import LUNR_JS, PROJECT, indexes, parallel, urls
 from .errors import ContentError, Problem
-from .load import RECORD_VERSION, Loaded, load
-from .model import Bodies
+from .load import RECORD_VERSION, Content, Issues, LoadedIssue, check_site, link_neighbours
+from .model import Fetched, Issue, IssueSummary
 from .outputs import Decision, Group, Missing, Output, Row, decide, digest, stale
 from .scan import Scan, file_digest, scan
 from .state import BuildLock, Delta, State, StateUnusable, new_state, pending_state, save_pending
-from .words import Segmenter, WordRow, byline_names, read_dictionary, words
+from .words import Segmenter, WordRow, read_dictionary, words
 from .writer import SiteWriter, built_id, listing, remove_leftovers
 
 CODE_SUFFIXES = (".py",)
+PAGE_SECONDS = 0.001  # rendering one page, for parallel.map
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class Result:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)  # files produced, by output kind
+    loaded: int = 0  # issues loaded in full
 
 
 class Resources:
@@ -76,6 +87,13 @@ class Resources:
 
     def __init__(self):
         self.segmenter = Segmenter()
+
+
+def open_library(folder: Path, base_url: str | None = None) -> "Library":
+    """What producers read of a whole content folder, without any build state (tools and tests)."""
+    run = _Build(Options(content=Path(folder), out=Path(folder) / "unused"), Resources())
+    content = Content(scan(str(folder)), base_url)
+    return run._library(content, {"global": "", "parse": "", "words": ""}, {})[0]
 
 
 def state_path(out: Path) -> Path:
@@ -88,6 +106,52 @@ def build(options: Options, resources: Resources | None = None) -> Result:
     """Build the site; raise ContentError (the old site untouched) when the content has errors."""
     with BuildLock(state_path(options.out)):
         return _Build(options, resources or Resources()).run()
+
+
+class Library:
+    """What producers read of the site: every issue's summary, issues in full (loaded when first
+    asked for), bodies and words (fetched when first asked for), and the index entries."""
+
+    def __init__(self, content: Content, loader: Issues, summaries: dict[str, IssueSummary], stored: dict,
+                 loaded: dict[str, LoadedIssue], state: State | None):
+        self.content, self.site, self.loader, self.state = content, content.site, loader, state
+        self.summaries, self.stored = summaries, stored
+        self._issues = {i: one.issue for i, one in loaded.items()}
+        self.loaded = set(loaded)  # the issues whose group the build must key
+        link_neighbours(self.site, self._issues)
+        self.entries: dict[str, indexes.Entry] = {}
+        self.pinyin: dict[str, str] = {}  # of every entry's name
+        self.changed_entries: set[str] = set()
+        self.fresh_listings: dict[str, dict] = {i: one.listings for i, one in loaded.items()}
+        self.words_digests: dict[str, str] = {}
+        self.words = self.bodies = Fetched({})
+
+    def issue(self, issue_id: str) -> Issue:
+        return self.issues([issue_id])[issue_id]
+
+    def issues(self, ids: list[str]) -> dict[str, Issue]:
+        missing = [i for i in ids if i not in self._issues]
+        if missing:
+            self._issues.update({i: one.issue for i, one in self.loader.load(missing).items()})
+            link_neighbours(self.site, self._issues)
+        return {i: self._issues[i] for i in ids}
+
+    def words_digest(self, issue_id: str) -> str:
+        return self.words_digests[issue_id]
+
+    def author_url(self, name: str) -> str:
+        return self.entries[f"author\x1f\x1f{name}"].page_url(1)
+
+    def column_url(self, pub: str, name: str) -> str | None:
+        entry = self.entries.get(f"column\x1f{pub}\x1f{name}")
+        return entry.page_url(1) if entry else None
+
+    def items(self, entry_id: str) -> list:
+        """What an entry lists, newest first, from every issue."""
+        found = {i: items for (_, i), items in (self.state.listings(entries=[entry_id]).items() if self.state else ())
+                 if i not in self.fresh_listings and i in self.summaries}
+        found.update({i: listed[entry_id] for i, listed in self.fresh_listings.items() if entry_id in listed})
+        return indexes.newest_first(found, self.summaries)
 
 
 class _Build:
@@ -122,106 +186,193 @@ class _Build:
                 self.note = str(exc) if site_id or path.exists() else ""
         state = self.state
         old_files = state.files() if state else {}
-        content = scan(str(o.content), old_files)
+        tree_scan = scan(str(o.content), old_files)
         code = _code_key(o.templates)
         self.stage("scan")
-        dictionary_raw = content.data.get("dict.txt") if "dict.txt" in content.files else None
-        if dictionary_raw is None and "dict.txt" in content.files:
-            dictionary_raw = content.read("dict.txt")
-        parse_key = digest(RECORD_VERSION, code["code"])
-        words_key = digest(parse_key, content.files["dict.txt"].digest if "dict.txt" in content.files else None)
-        settings = [(rel, content.files[rel].digest) for rel in content.files
-                    if rel == "site.yml" or rel.endswith("/publication.yml") and rel.count("/") == 1]
-        global_key = digest(code["all"], settings, words_key, o.base_url)
-        tree = content.digest()
-        if state and state.meta("global") == global_key and state.meta("tree") == tree and \
+        keys = self._keys(tree_scan, code)
+        tree = tree_scan.digest()
+        if state and state.meta("global") == keys["global"] and state.meta("tree") == tree and \
                 len(listing(o.out)) == int(state.meta("files", "-1")):
             return self._nothing_changed(state)
 
-        cache = state.parsed() if state and state.meta("parse") == parse_key else {}
-        loaded = load(content, cache, o.base_url, o.jobs)
-        site = loaded.site
-        if o.strict and site.warnings:
-            raise ContentError(site.warnings)
-        fresh_rels = set(loaded.parsed)
-        rel_of = {content.path(rel): rel for rel in loaded.records}
-        bodies = Bodies(loaded.bodies, self._fetch_bodies(rel_of))
-        self.stage("load")
+        content = Content(tree_scan, o.base_url)
+        site = content.site
+        old = state.issues() if state else {}
+        library, fresh, known_words, word_rows = self._library(content, keys, old)
 
-        articles = site.articles
-        dictionary = read_dictionary(content.path("dict.txt"), dictionary_raw)
-        names = byline_names(articles)
-        words_valid = state is not None and state.meta("words") == words_key
-        old_names = state.names() if words_valid else set()
-        known_words = {content.path(rel): row for rel, row in state.words().items()} if words_valid else {}
-        word_rows = words(articles, bodies, known_words, {content.path(r) for r in fresh_rels}, dictionary, names,
-                          names ^ old_names, self.resources.segmenter, o.jobs)
-        self.stage("words")
-
-        from . import indexes
         from .render import Pages
         from .search import Search
 
-        old_slugs = state.slugs() if state else {}
-        wanted = indexes.index_names(site)
-        new_slugs = indexes.pinyin_slugs(sorted(wanted - old_slugs.keys())) if wanted - old_slugs.keys() else {}
-        slugs = {**old_slugs, **new_slugs}
-        assets = code["assets"]
-        pages = Pages(site, o.templates, assets, bodies, word_rows, slugs, code["all"],
-                      bytecode=self._bytecode_folder(path))
-        groups = list(pages.groups()) + list(Search(site, bodies, word_rows).groups())
+        pages = Pages(library, o.templates, code["assets"], code["all"], bytecode=self._bytecode_folder(path))
+        groups = list(pages.groups()) + list(Search(library).groups())
         self.stage("plan")
 
         full = state is None
         writer = SiteWriter(o.out, "" if full else state.meta("spare"))
         rows = state.outputs() if state else {}
-        known_groups = state.groups() if state else {}
         writer.open()
         try:
-            decision, expansions = self._decide(groups, known_groups, rows, writer, bodies)
-            produced = self._produce(decision, writer, bodies)
-            kinds: dict[str, int] = {}
-            for output in produced:
-                kinds[output.kind] = kinds.get(output.kind, 0) + 1
+            decision, expansions = self._decide(groups, library.stored, rows, writer)
+            self.stage("plan")
+            produced = self._produce(decision, writer, library.bodies)
             for site_path in decision.link:
                 writer.link(site_path)
             writer.delete(decision.delete)
             self.stage("write")
-            delta = self._delta(content, old_files, loaded, rel_of, word_rows, known_words, names, old_names,
-                                new_slugs, wanted, groups, known_groups, expansions, decision, rows, full)
+            delta = self._delta(content, old_files, old, fresh, library, known_words, word_rows, groups,
+                                expansions, decision, rows, full)
             build_id = digest(sorted(decision.files.items()))
-            counts = (f"built {len(site.issues)} issues, {len(articles)} articles, "
-                      f"{sum(len(i.pages) for i in site.issues)} 版面")
+            summaries = library.summaries
+            counts = (f"built {len(summaries)} issues, {sum(s.articles for s in summaries.values())} articles, "
+                      f"{sum(s.pages for s in summaries.values())} 版面")
             removed = len({p for p, r in rows.items() if r.live is not None} - decision.files.keys())
-            delta.meta.update(version_meta(global_key, parse_key, words_key, tree, build_id, site_id if not full
-                                           else build_id, len(decision.files), counts, site.warnings))
-            delta.meta["out"] = str(o.out.absolute())
+            delta.meta.update(version_meta(keys, tree, build_id, site_id if not full else build_id,
+                                           len(decision.files), counts, site.warnings, str(o.out.absolute())))
             self._commit(path, writer, delta, site_id, build_id, full)
         except BaseException:
             writer.abort()
             raise
         self.stage("commit")
+        kinds: dict[str, int] = {}
+        for output in produced:
+            kinds[output.kind] = kinds.get(output.kind, 0) + 1
         return Result(counts, len(decision.files), writer.written, removed, full, False, site.warnings, self.note,
-                      time.perf_counter() - self.started, self.stages, kinds)
+                      time.perf_counter() - self.started, self.stages, kinds, len(library.loaded))
 
     # -- stages ------------------------------------------------------------------------------
 
-    def _nothing_changed(self, state: State) -> Result:
-        import json
+    def _library(self, content: Content, keys: dict, old: dict):
+        """Load what changed, check it, and give producers the site: the load and words stages."""
+        o, state, site = self.o, self.state, content.site
+        same = {name: bool(state) and state.meta(name) == keys[name] for name in ("global", "parse", "words")}
+        records = state.parsed if same["parse"] else (lambda ids: {})
+        loader = Issues(content, records, o.jobs)
+        dirty = [i for i in content.digests if not same["global"] or i not in old or old[i][0] != content.digests[i]]
+        fresh = loader.load(dirty)
+        self._check(content, fresh, old)
+        fresh = {i: one for i, one in fresh.items() if one.issue is not None}
+        summaries = {i: fresh[i].summary if i in fresh else old[i][2] for i in content.digests if i in fresh or i in old}
+        self.stage("load")
 
+        names = {n for s in summaries.values() for n in s.names}
+        old_names = {n for _, _, s in old.values() for n in s.names} if same["words"] else set()
+        library = Library(content, loader, summaries, state.groups() if state else {}, fresh, state)
+        extra = self._entries(library, fresh, old, same["global"])
+        extra |= self._neighbours(site, old)
+        if state and names != old_names:
+            extra |= {rel[:rel.find("/", rel.find("/") + 1)] for rel in state.titles_containing(names ^ old_names)}
+        extra = {i for i in extra if i in summaries and i not in fresh}
+        also = loader.load(sorted(extra))
+        library._issues.update({i: one.issue for i, one in also.items()})
+        library.loaded |= set(also)
+        link_neighbours(site, library._issues)
+        self.stage("load")
+
+        rel_of = {content.shown(rel): rel for one in (*fresh.values(), *also.values()) for rel in one.records}
+        library.bodies = Fetched({s: b for one in fresh.values() for s, b in one.bodies.items()},
+                                 self._fetch(lambda rels: state.bodies(rels), content) if state else None)
+        articles = [a for i in sorted(library.loaded) for a in library._issues[i].articles]
+        known_words = {content.shown(r): w for r, w in state.words([rel_of[a.source] for a in articles]).items()} \
+            if same["words"] else {}
+        fresh_sources = {content.shown(rel) for one in fresh.values() for rel in one.parsed}
+        dictionary = read_dictionary(content.shown("dict.txt"), content.scan.read("dict.txt")
+                                     if content.is_file("dict.txt") else None)
+        word_rows = words(articles, library.bodies, known_words, fresh_sources, dictionary, names,
+                          names ^ old_names, self.resources.segmenter, o.jobs)
+        library.words = Fetched(word_rows, self._fetch(lambda rels: state.words(rels), content) if state else None)
+        for issue_id in library.loaded:
+            issue = library._issues[issue_id]
+            library.words_digests[issue_id] = digest([(a.source[len(content.scan.root):], word_rows[a.source].keywords,
+                                                       word_rows[a.source].title_words) for a in issue.articles])
+        for issue_id, (_, words_digest, _) in old.items():
+            library.words_digests.setdefault(issue_id, words_digest)
+        self.stage("words")
+        return library, fresh, known_words, word_rows
+
+    def _keys(self, tree_scan: Scan, code: dict) -> dict[str, str]:
+        """What invalidates what: code invalidates parsed records; code and dict.txt, words; those,
+        templates, settings and the base URL, every page (the global key)."""
+        files = tree_scan.files
+        parse = digest(RECORD_VERSION, code["code"])
+        words_key = digest(parse, files["dict.txt"].digest if "dict.txt" in files else None)
+        settings = [(rel, e.digest) for rel, e in files.items()
+                    if rel == "site.yml" or rel.endswith("/publication.yml") and rel.count("/") == 1]
+        return {"parse": parse, "words": words_key, "global": digest(code["all"], settings, words_key, self.o.base_url)}
+
+    def _check(self, content: Content, fresh: dict, old: dict) -> None:
+        """Every problem of the content: raise ContentError for errors, keep the warnings."""
+        site = content.site
+        problems = content.problems.items + [p for one in fresh.values() for p in one.problems]
+        summaries = {}
+        for issue_id in content.digests:
+            if issue_id in fresh:
+                if fresh[issue_id].summary is not None:
+                    summaries[issue_id] = fresh[issue_id].summary
+            elif issue_id in old:  # unchanged: its warnings are those of the last build
+                summaries[issue_id] = old[issue_id][2]
+                problems += [Problem(content.shown(rel), line, message, "warning")
+                             for rel, line, message in old[issue_id][2].warnings]
+        problems += check_site(content, summaries)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise ContentError(sorted(errors))
+        site.warnings = sorted(p for p in problems if p.severity == "warning")
+        if self.o.strict and site.warnings:
+            raise ContentError(site.warnings)
+
+    def _neighbours(self, site, old: dict) -> set[str]:
+        """Issues whose neighbour (shown on their pages as 上一期 / 下一期) is another than before."""
+        before = {}
+        for pub in site.publications:
+            mine = sorted((s for _, _, s in old.values() if s.publication == pub.slug), key=lambda s: s.date)
+            for prev, summary, nxt in zip([None, *mine], mine, [*mine[1:], None]):
+                before[summary.id] = tuple((x.url, x.date) if x else None for x in (prev, nxt))
+        changed = set()
+        for pub in site.publications:
+            for prev, summary, nxt in zip([None, *pub.issues], pub.issues, [*pub.issues[1:], None]):
+                if before.get(summary.id) != tuple((x.url, x.date) if x else None for x in (prev, nxt)):
+                    changed.add(summary.id)
+        return changed
+
+    def _entries(self, library: Library, fresh: dict, old: dict, same_global: bool) -> set[str]:
+        """The index entries, with their addresses; returns the unchanged issues that link to an
+        entry whose address changed."""
+        state = self.state
+        stored = state.entries() if state else {}
+        gone = [i for i in old if i not in library.summaries]
+        before = state.listings(issues=[*fresh, *gone]) if state else {}
+        counts = {e: c for e, (c, _, _) in stored.items()}
+        for (entry, _), items in before.items():
+            counts[entry] -= len(items)
+        after = {(entry, i): items for i, listed in library.fresh_listings.items() for entry, items in listed.items()}
+        for (entry, _), items in after.items():
+            counts[entry] = counts.get(entry, 0) + len(items)
+        changed = {entry for entry, i in before.keys() | after.keys() if before.get((entry, i)) != after.get((entry, i))}
+        counts = {e: c for e, c in counts.items() if c > 0}
+        pinyin = {e: p for e, (_, p, _) in stored.items() if e in counts}
+        new = sorted(e for e in counts if e not in pinyin)
+        if new:
+            found = indexes.pinyin_slugs({e.split("\x1f")[2] for e in new})
+            pinyin.update({e: found[e.split("\x1f")[2]] for e in new})
+        library.entries = indexes.resolve(pinyin, counts)
+        moved = {e for e, entry in library.entries.items() if stored.get(e, (0, "", ""))[2] != entry.page_url(1)}
+        library.changed_entries = changed | moved if same_global else set(library.entries)
+        library.pinyin = pinyin
+        if not moved or not state:
+            return set()
+        return {i for _, i in state.listings(entries=sorted(moved))}
+
+    def _fetch(self, read, content: Content):
+        """Values by article source from the state, which keys them by content path."""
+        root = len(content.scan.root) + 1
+        return lambda sources: {content.shown(rel): value for rel, value in read([s[root:] for s in sources]).items()}
+
+    def _nothing_changed(self, state: State) -> Result:
         warnings = [Problem(*w) for w in json.loads(state.meta("warnings", "[]"))]
         if self.o.strict and warnings:
             raise ContentError(warnings)
         return Result(state.meta("counts"), int(state.meta("files")), full=False, nothing_changed=True,
                       warnings=warnings, seconds=time.perf_counter() - self.started, stages=self.stages)
-
-    def _fetch_bodies(self, rel_of: dict[str, str]) -> Callable[[list[str]], dict] | None:
-        """Bodies of articles that did not change come from the state, read only when rendered."""
-        state, root = self.state, str(self.o.content)
-        if state is None:
-            return None
-        return lambda sources: {os.path.join(root, rel): body
-                                for rel, body in state.bodies([rel_of[s] for s in sources]).items()}
 
     @staticmethod
     def _bytecode_folder(path: Path) -> Path:
@@ -229,7 +380,7 @@ class _Build:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def _decide(self, groups: list[Group], known: dict, rows: dict, writer: SiteWriter, bodies: Bodies):
+    def _decide(self, groups: list[Group], known: dict, rows: dict, writer: SiteWriter):
         """Expand the groups whose key changed (and any whose files went missing), then decide."""
         out = str(self.o.out)
         in_live = (lambda p: False) if self.state is None else (lambda p: os.path.isfile(os.path.join(out, p)))
@@ -237,27 +388,29 @@ class _Build:
         expansions: dict[str, object] = {}
         by_id = {g.id: g for g in groups}
         while True:
-            self._expand(todo, expansions, bodies, by_id)
+            self._expand(todo, expansions, by_id)
             outputs = {gid: e.outputs for gid, e in expansions.items()}
             try:
                 return decide(groups, outputs, rows, writer.files, in_live), expansions
             except Missing as missing:
                 todo = [by_id[g] for g in missing.groups]
 
-    def _expand(self, todo: list[Group], expansions: dict, bodies: Bodies, current: dict) -> None:
+    def _expand(self, todo: list[Group], expansions: dict, current: dict) -> None:
         """Expand groups: the heavy ones (search months) on all cores, then those that need results."""
         first = [g for g in todo if not g.needs]
         later = [g for g in todo if g.needs]
-        bodies.load([a for g in first for a in g.bodies])
-        heavy = [g for g in first if g.heavy]
-        light = [g for g in first if not g.heavy]
         mark = time.perf_counter()
+        heavy = [g for g in first if g.heavy]
+        for group in heavy:
+            if group.prepare:
+                group.prepare()
         for group, expansion in zip(heavy, parallel.imap(lambda g: g.expand({}), heavy, self.o.jobs,
                                                          each=sum(g.seconds for g in heavy) / max(len(heavy), 1))):
             expansions[group.id] = expansion
         searched = time.perf_counter() - mark
-        for group in light:
-            expansions[group.id] = group.expand({})
+        for group in first:
+            if not group.heavy:
+                expansions[group.id] = group.expand({})
         for group in later:
             results = self.state.results(group.needs) if self.state else {}
             results.update({gid: e.result for gid, e in expansions.items() if gid.startswith(group.needs)})
@@ -268,18 +421,18 @@ class _Build:
         self.stages["search"] = self.stages.get("search", 0.0) + searched
         self.mark += searched
 
-    def _produce(self, decision: Decision, writer: SiteWriter, bodies: Bodies) -> list[Output]:
+    def _produce(self, decision: Decision, writer: SiteWriter, bodies: Fetched) -> list[Output]:
         """Make every output the decision names, on all cores, writing each as it comes."""
         made = [o for o in decision.produce if o.produce is not None]
         bodies.load([a for o in made for a in o.bodies])
-        ready = [o for o in decision.produce if o.produce is None]
-        for output in ready:
-            if output.data is not None:
-                writer.write(output.path, output.data)
-            else:
-                writer.copy(output.path, output.source)
+        for output in decision.produce:
+            if output.produce is None:
+                if output.data is not None:
+                    writer.write(output.path, output.data)
+                else:
+                    writer.copy(output.path, output.source)
         self.stage("write")
-        results = parallel.imap(lambda o: o.produce(), made, self.o.jobs, each=0.001)
+        results = parallel.imap(lambda o: o.produce(), made, self.o.jobs, each=PAGE_SECONDS)
         if self.o.progress:
             from tqdm import tqdm
 
@@ -289,44 +442,58 @@ class _Build:
         self.stage("render")
         return decision.produce
 
-    def _delta(self, content: Scan, old_files: dict, loaded: Loaded, rel_of: dict, word_rows: dict,
-               known_words: dict, names: set, old_names: set, new_slugs: dict, wanted: set, groups: list[Group],
-               known_groups: dict, expansions: dict, decision: Decision, rows: dict, full: bool) -> Delta:
+    def _delta(self, content: Content, old_files: dict, old: dict, fresh: dict[str, LoadedIssue], library: Library,
+               known_words: dict, word_rows: dict, groups: list[Group], expansions: dict, decision: Decision,
+               rows: dict, full: bool) -> Delta:
         """The rows of the state that this build changes."""
         state = self.state
         delta = Delta()
-        delta.files = {rel: e for rel, e in content.files.items() if old_files.get(rel) != e}
-        delta.delete("files", old_files.keys() - content.files.keys())
-        fresh = {rel for rel in loaded.parsed if rel in loaded.records}
-        delta.parsed = {rel: loaded.records[rel] for rel in fresh}
-        delta.bodies = {rel: loaded.parsed[rel].body for rel in fresh if loaded.parsed[rel].body is not None}
+        scan_files = content.scan.files
+        delta.files = {rel: e for rel, e in scan_files.items() if old_files.get(rel) != e}
+        delta.delete("files", old_files.keys() - scan_files.keys())
+        root = len(content.scan.root) + 1
+        gone = [i for i in old if i not in library.summaries]
+        for issue_id, one in fresh.items():
+            delta.parsed.update((rel, one.records[rel]) for rel, parsed in one.parsed.items() if rel in one.records)
+            delta.bodies.update((source[root:], body) for source, body in one.bodies.items())
+            delta.listings.update(((entry, issue_id), items) for entry, items in one.listings.items())
         if state:
-            gone = state.keys("parsed") - loaded.records.keys()
-            delta.delete("parsed", gone)
-            delta.delete("bodies", gone)
-            delta.delete("words", state.keys("words") - {rel_of[s] for s in word_rows})
-            delta.delete("names", state.keys("names") - names)
-            delta.delete("slugs", state.keys("slugs") - wanted)
-        delta.words = {rel_of[source]: row for source, row in word_rows.items() if known_words.get(source) != row}
-        delta.names = names - old_names
-        delta.slugs = new_slugs
+            for issue_id in [*fresh, *gone]:
+                kept = set(fresh[issue_id].records) if issue_id in fresh else set()
+                for table in ("parsed", "bodies", "words"):
+                    delta.delete(table, state.keys(table, prefix=issue_id + "/") - kept)
+            delta.delete("listings", [*fresh, *gone])
+            delta.delete("issues", gone)
+        delta.words = {source[root:]: row for source, row in word_rows.items() if known_words.get(source) != row}
+        for issue_id in library.loaded:
+            summary = library.summaries[issue_id]
+            words_digest = library.words_digests[issue_id]
+            if old.get(issue_id, ("", "", None))[1:] != (words_digest, summary):
+                delta.issues[issue_id] = (words_digest, summary)
+        stored = state.entries() if state else {}
+        for entry_id, entry in library.entries.items():
+            row = (entry.count, library.pinyin[entry_id], entry.page_url(1))
+            if stored.get(entry_id) != row:
+                delta.entries[entry_id] = row
+        delta.delete("entries", stored.keys() - library.entries.keys())
+        known_groups = library.stored
         for group in groups:
             if known_groups.get(group.id) != group.key or group.id in expansions:
                 result = expansions[group.id].result if group.id in expansions else None
                 delta.groups[group.id] = (group.key, result)
         delta.delete("groups", known_groups.keys() - {g.id for g in groups})
         for site_path, (group, key) in decision.files.items():
-            old = rows.get(site_path)
-            new = Row(group, key, key if full else (old.live if old else None))
-            if old != new:
+            old_row = rows.get(site_path)
+            new = Row(group, key, key if full else (old_row.live if old_row else None))
+            if old_row != new:
                 delta.outputs[site_path] = new
-        for site_path, old in rows.items():
+        for site_path, old_row in rows.items():
             if site_path in decision.files:
                 continue
-            if old.live is None or full:
+            if old_row.live is None or full:
                 delta.delete("outputs", [site_path])  # in neither folder after this build
             else:
-                delta.outputs[site_path] = Row(old.group, None, old.live)  # the next spare still has it
+                delta.outputs[site_path] = Row(old_row.group, None, old_row.live)  # the next spare still has it
         return delta
 
     def _commit(self, path: Path, writer: SiteWriter, delta: Delta, site_id: str, build_id: str,
@@ -346,12 +513,10 @@ class _Build:
         pending_state(path).unlink(missing_ok=True)
 
 
-def version_meta(global_key: str, parse_key: str, words_key: str, tree: str, build_id: str, spare: str,
-                 files: int, counts: str, warnings: list) -> dict[str, str]:
-    import json
-
-    return {"global": global_key, "parse": parse_key, "words": words_key, "tree": tree, "build": build_id,
-            "spare": spare, "files": str(files), "counts": counts,
+def version_meta(keys: dict, tree: str, build_id: str, spare: str, files: int, counts: str, warnings: list,
+                 out: str) -> dict[str, str]:
+    return {**keys, "tree": tree, "build": build_id, "spare": spare, "files": str(files), "counts": counts,
+            "out": out,
             "warnings": json.dumps([(w.path, w.line, w.message, w.severity) for w in warnings], ensure_ascii=False)}
 
 

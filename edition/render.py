@@ -1,10 +1,19 @@
-"""Producers of pages, feeds, sitemaps, open data and copied files: the site's groups of outputs.
+"""The page producer: pages, feeds, sitemaps, open data and copied files, as groups of outputs.
 
 Every group's key, and every output's, is a hash of exactly what it shows, so
 one article edit changes the keys of that article's page, its 版面 and issue
 pages, its neighbours, and the index pages that list it, and nothing else; a
-new byline name changes the pages that show that name. The keys are cheap to
-compute; the pages themselves are rendered (Jinja2) only when their key changed.
+new byline name changes the pages that show that name.
+
+The producer works from a ``Library`` (``edition/pipeline.py``): the site with
+every issue's summary, the issues loaded in full for this build, and the index
+entries. An issue's group is keyed only when the build loaded that issue (its
+files, its neighbours or the addresses it links to changed); every other issue
+keeps the key the build state has for it, and is loaded only if its files must
+be produced again. An index entry is keyed only when its listings or address
+changed. Calendars, lists, feeds and sitemaps are keyed from the summaries of
+every issue, which costs little. Pages are rendered (Jinja2) only when their key
+changed.
 """
 
 from __future__ import annotations
@@ -18,12 +27,13 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from . import facts, indexes, metadata, urls
-from .model import Article, Bodies, Issue, Publication, Site
+from .model import Article, Headline, Issue, Publication, Site
 from .outputs import Expansion, Group, Output, digest
 
 FEED_ISSUES = 10  # a publication's feed carries its latest issues
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemap protocol
-PAGE_SECONDS = 0.001  # rendering one page, for parallel.map
+LAZY = ("body", "ld", "qr")  # context values made only when the page is rendered
+INDEX_LABELS = {"section": "版名", "column": "栏目", "author": "作者"}
 
 
 def make_environment(templates: Path, bytecode: Path | None = None) -> Environment:
@@ -60,23 +70,17 @@ def _absolute(context, target: str) -> str:
 
 
 class Pages:
-    """The page producer: knows which pages, feeds and data files the site has, what each one
-    shows (its key), and renders them."""
+    """Knows which pages, feeds and data files the site has, what each one shows (its key), and
+    renders them."""
 
-    def __init__(self, site: Site, templates: Path, assets: dict[str, str], bodies: Bodies, words: dict,
-                 slugs: dict[str, str], code_key: str, bytecode: Path | None = None):
-        self.site, self.templates, self.bodies, self.words = site, templates, bodies, words
+    def __init__(self, library, templates: Path, assets: dict[str, tuple[str, str]], code_key: str,
+                 bytecode: Path | None = None):
+        self.library, self.site = library, library.site
         self.assets = assets  # static assets: site path → (source file, content digest)
         self.env = make_environment(templates, bytecode)
-        self.env.globals.update(url=_url, link=_link, absolute=_absolute)
-        self.authors = indexes.authors(site, slugs)
-        self.sections = {pub.slug: indexes.sections(pub, slugs) for pub in site.publications}
-        self.columns = {pub.slug: indexes.columns(pub, slugs) for pub in site.publications}
-        self.author_links = {e.name: e.page_url(1) for e in self.authors}
-        self.column_links = {(pub.slug, e.name): e.page_url(1) for pub in site.publications
-                             for e in self.columns[pub.slug]}
-        self.env.globals["author_url"] = lambda name: self.author_links[name]
-        self.env.globals["column_url"] = lambda pub, name: self.column_links[pub.slug, name]
+        self.env.globals.update(url=_url, link=_link, absolute=_absolute, author_url=library.author_url,
+                                column_url=lambda pub, name: library.column_url(pub.slug, name))
+        site = self.site
         # What every page shows of the whole site: its name, its publications (the footer) and address.
         pubs = [(p.slug, p.name, p.kind, p.publisher, p.frequency) for p in site.publications]
         self.key = digest(code_key, site.title, site.language, site.base_url, site.qr, site.index_page_size, pubs)
@@ -99,85 +103,72 @@ class Pages:
         """Context values that are functions are computed only now: JSON-LD and QR codes cost time."""
         return self.render(template, here, {k: v() if callable(v) and k in LAZY else v for k, v in context.items()})
 
-    # -- what pages show of an article ------------------------------------------------------------
-
-    @staticmethod
-    def headline(article: Article) -> tuple:
-        return article.url, article.kicker, article.title, article.subtitle, article.kind
-
     def byline(self, article: Article) -> tuple:
-        return tuple((a.label, self.author_links[a.name]) for a in article.authors)
-
-    def listed(self, article: Article) -> tuple:
-        """What an index page shows of an article: its headline, where and when it appeared."""
-        issue = article.issue
-        return (*self.headline(article), issue.publication.name, issue.date.isoformat(), issue.date_approximate,
-                article.page.label if article.page else "")
+        return tuple((a.label, self.library.author_url(a.name)) for a in article.authors)
 
     # -- the groups --------------------------------------------------------------------------------
 
     def groups(self) -> Iterator[Group]:
-        site = self.site
+        site, library = self.site, self.library
         yield from self._site_pages()
         for pub in site.publications:
             yield from self._publication(pub)
-            for issue in pub.issues:
-                yield self._issue_group(issue)
-            if pub.kind == "newspaper":
-                yield from self._index(f"sections:{pub.slug}", self.sections[pub.slug], urls.sections(pub.slug),
-                                       "版名", "pages", pub)
-            yield from self._index(f"columns:{pub.slug}", self.columns[pub.slug], urls.columns(pub.slug),
-                                   "栏目", "articles", pub)
-        yield from self._index("authors", self.authors, urls.AUTHORS, "作者", "articles", None)
+            for summary in pub.issues:
+                if summary.id in library.loaded:
+                    yield self._issue_group(library.issue(summary.id))
+                else:
+                    yield self._carried(f"issue:{summary.url}", functools.partial(self._load_issue_group, summary.id))
+            kinds = ("section", "column") if pub.kind == "newspaper" else ("column",)
+            for kind in kinds:
+                yield from self._index(kind, pub)
+        yield from self._index("author", None)
         yield self._sitemap_group()
+
+    def _carried(self, group_id: str, expand) -> Group:
+        """A group this build has no reason to key again: the state's key stands; expanded only if
+        its files went missing."""
+        return Group(group_id, self.library.stored.get(group_id, ""), lambda results: expand())
 
     @staticmethod
     def single(group_id: str, output: Output) -> Group:
         return Group(group_id, output.key, lambda results: Expansion([output]))
 
     def _site_pages(self) -> Iterator[Group]:
-        site = self.site
-        latest = []
-        for pub in site.publications:
-            issue = pub.latest
-            if issue is None:
-                latest.append(pub.slug)
-                continue
-            front = issue.front_page
-            latest.append((issue.url, issue.meta_digest, [p.label for p in issue.pages],
-                           [self.headline(a) for a in (front.articles if front else ())],
-                           [(a.url, a.title, [x.name for x in a.authors], a.start_page) for a in issue.articles]
-                           if pub.kind == "periodical" else None))
-        yield self.single("home", self.page("home.html", urls.HOME, latest))
+        site, library = self.site, self.library
+        latest = [(p.slug, p.latest.id, p.latest.digest) if p.latest else p.slug for p in site.publications]
+
+        def home() -> Expansion:
+            issues = {p.slug: library.issue(p.latest.id) for p in site.publications if p.latest}
+            return Expansion([self.page("home.html", urls.HOME, latest, latest=issues)])
+
+        yield Group("home", digest(self.key, "home", latest), lambda results: home())
         counts = [(p.slug, sorted(p.issue_counts_by_year.items())) for p in site.publications]
         yield self.single("archive", self.page("archive.html", urls.ARCHIVE, counts))
         yield self.single("404", self.page("404.html", urls.NOT_FOUND, ()))
         yield self.single("search-page", self.page("search.html", urls.SEARCH, ()))
         yield self.single("robots", self.page("robots.txt", urls.ROBOTS, (), output_kind="data"))
-        yield self.single("assets:facts", Output("assets/search/facts.js", "asset", None, data=facts.browser_facts()))
+        yield self.single("assets:facts", Output(urls.asset("search/facts.js"), "asset", None,
+                                                 data=facts.browser_facts()))
         for path, (source, key) in sorted(self.assets.items()):
             yield self.single(f"assets:{path}", Output(path, "asset", key, source=source))
-        corrections = sorted(((c, a) for a in site.articles for c in a.corrections),
-                             key=lambda pair: (pair[0].date, pair[1].issue.date, pair[1].url), reverse=True)
-        shown = [(c.date.isoformat(), c.note, a.url, a.title, a.issue.meta_digest) for c, a in corrections]
-        page = self.page("corrections.html", urls.CORRECTIONS, shown, corrections=corrections)
-        feed = self._feed(shown, urls.CORRECTIONS_FEED, f"{site.title} · 更正", "本站刊出后的更正", urls.CORRECTIONS,
-                          lambda: [self._correction_entry(c, a) for c, a in corrections])
+        names = {p.slug: p.name for p in site.publications}
+        corrections = sorted(((*c, names[s.publication], s.date) for s in site.issues for c in s.corrections),
+                             key=lambda c: (c[0], c[6], c[2]), reverse=True)
+        page = self.page("corrections.html", urls.CORRECTIONS, corrections, corrections=corrections)
+        feed = self._feed(corrections, urls.CORRECTIONS_FEED, f"{site.title} · 更正", "本站刊出后的更正", urls.CORRECTIONS,
+                          [self._correction_entry(c) for c in corrections])
         yield Group("corrections", digest(page.key, feed.key), lambda results: Expansion([page, feed]))
-        everything = [(i.url, i.meta_digest, len(i.articles)) for i in site.issues]
+        everything = [(s.url, s.number_label, s.articles) for s in site.issues]
         data = Output(urls.DATA_INDEX, "data", digest(self.key, "archive-index", everything),
                       lambda: metadata.to_json(metadata.archive_index(site)))
         yield self.single("data:index", data)
 
-    def _feed(self, shows, here: str, title: str, subtitle: str, home: str, entries) -> Output:
-        def make() -> bytes:
-            made = entries()
-            updated = max((e["updated"] for e in made), default="1970-01-01T00:00:00+08:00")
-            return self.render("feed.xml", here, dict(title=title, subtitle=subtitle, home=home, entries=made,
-                                                      updated=updated, author=self.site.title,
-                                                      feed_id=_urn(self.site, here)))
-
-        return Output(here, "feed", digest(self.key, "feed.xml", here, shows), make)
+    def _feed(self, shows, here: str, title: str, subtitle: str, home: str, entries: list[dict]) -> Output:
+        updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00+08:00")
+        context = dict(title=title, subtitle=subtitle, home=home, entries=entries, updated=updated,
+                       author=self.site.title, feed_id=_urn(self.site, here))
+        return Output(here, "feed", digest(self.key, "feed.xml", here, shows),
+                      functools.partial(self.render, "feed.xml", here, context))
 
     def _article_entry(self, article: Article) -> dict:
         issue = article.issue
@@ -187,21 +178,26 @@ class Pages:
                 "categories": [c for c in (article.page.name if article.page else "", article.column) if c],
                 "summary": article.lead}
 
-    def _correction_entry(self, correction, article: Article) -> dict:
-        return {"title": f"更正：{article.title}", "url": article.url,
-                "id": _urn(self.site, f"{article.url}#{correction.date.isoformat()}:{correction.note}"),
-                "published": _stamp(correction.date), "updated": _stamp(correction.date),
-                "authors": [], "categories": [], "summary": correction.note}
+    def _correction_entry(self, correction: tuple) -> dict:
+        date, note, url = correction[:3]
+        return {"title": f"更正：{correction[3]}", "url": url, "id": _urn(self.site, f"{url}#{date.isoformat()}:{note}"),
+                "published": _stamp(date), "updated": _stamp(date), "authors": [], "categories": [], "summary": note}
 
     def _publication(self, pub: Publication) -> Iterator[Group]:
         years = indexes.years(pub)
-        listed = [(i.url, i.number_label, i.date_approximate) for i in pub.issues]
-        page = self.page("publication.html", pub.url, listed, pub=pub, years=years)
+        listed = [(s.url, s.number_label, s.date_approximate) for s in pub.issues]
+        yield self.single(f"publication:{pub.slug}", self.page("publication.html", pub.url, listed, pub=pub,
+                                                               years=years))
         latest = pub.issues[-FEED_ISSUES:][::-1]
-        feed = self._feed([(i.url, i.meta_digest, [(a.url, a.digest) for a in i.articles]) for i in latest],
-                          pub.feed_url, pub.name, f"{pub.name}最近{len(latest)}期", pub.url,
-                          lambda: [self._article_entry(a) for i in latest for a in i.articles])
-        yield Group(f"publication:{pub.slug}", digest(page.key, feed.key), lambda results: Expansion([page, feed]))
+        shows = [(s.id, s.digest) for s in latest]
+
+        def feed(results) -> Expansion:
+            issues = self.library.issues([s.id for s in latest])
+            entries = [self._article_entry(a) for s in latest for a in issues[s.id].articles]
+            return Expansion([self._feed(shows, pub.feed_url, pub.name, f"{pub.name}最近{len(latest)}期", pub.url,
+                                         entries)])
+
+        yield Group(f"feed:{pub.slug}", digest(self.key, "feed.xml", pub.feed_url, shows), feed)
         order = list(years)
         for n, (year, months) in enumerate(years.items()):
             before = order[n - 1] if n else None
@@ -209,119 +205,122 @@ class Pages:
             yield self._year_group(pub, year, months, before, after)
 
     def _year_group(self, pub: Publication, year: int, months: list, before, after) -> Group:
-        def shown(month) -> list:
-            return [(i.url, i.meta_digest, i.number_label,
-                     [self.headline(a) for a in (i.front_page.articles if i.front_page else i.articles)[:5]])
-                    for i in month.issues]
-
-        shows = [(m.key, shown(m)) for m in months]
+        shows = [(m.key, [(s.url, s.number_label, s.date_approximate, s.front) for s in m.issues]) for m in months]
         key = digest(self.key, "year", pub.slug, year, before, after, shows)
 
         def expand(results) -> Expansion:
             outputs = [self.page("year.html", urls.year(pub.slug, year),
-                                 ([(m.key, [(i.url, i.meta_digest) for i in m.issues]) for m in months], before, after),
+                                 ([(m.key, [(s.url, s.number_label, s.date_approximate) for s in m.issues])
+                                   for m in months], before, after),
                                  pub=pub, year=year, months=months, prev_year=before, next_year=after)]
             for month, month_shows in zip(months, shows):
                 if month.issues:
-                    outputs.append(self.page("month.html", urls.month(pub.slug, year, month.month),
-                                             month_shows, pub=pub, month=month))
+                    outputs.append(self.page("month.html", urls.month(pub.slug, year, month.month), month_shows,
+                                             pub=pub, month=month))
             return Expansion(outputs)
 
         return Group(f"year:{pub.slug}/{year}", key, expand)
 
+    def _load_issue_group(self, issue_id: str) -> Expansion:
+        return self._issue_group(self.library.issue(issue_id)).expand({})
+
     def _issue_group(self, issue: Issue) -> Group:
         """An issue's pages, its articles, its open data and its files: one group, since most edits
         touch one issue; each page within it still has a key of its own."""
+        library = self.library
         near = [(x.url, x.date.isoformat()) if x else None for x in (issue.prev, issue.next)]
-        links = [(self.byline(a), self.column_links.get((issue.publication.slug, a.column))) for a in issue.articles]
-        key = digest(self.key, "issue", issue.digest, near, links, issue.assets)
+        links = [(self.byline(a), library.column_url(issue.publication.slug, a.column)) for a in issue.articles]
+        key = digest(self.key, "issue", issue.digest, library.words_digest(issue.id), near, links)
         return Group(f"issue:{issue.url}", key, functools.partial(self._expand_issue, issue, near))
 
     def _expand_issue(self, issue: Issue, near: list, results) -> Expansion:
-        pub = issue.publication
+        pub, library = issue.publication, self.library
         pages = [(p.number, p.name) for p in issue.pages]
-        headlines = [(a.page.number if a.page else None, self.headline(a), [x.name for x in a.authors], a.start_page)
+        headlines = [(a.page.number if a.page else None, Headline.of(a), [x.name for x in a.authors], a.start_page)
                      for a in issue.articles]  # the periodical's 目录 shows authors and start pages
         outputs = [self.page("issue.html", issue.url, (issue.meta_digest, near, pages, headlines),
                              pub=pub, issue=issue)]
         for page in issue.pages:
-            shown = [(self.headline(a), self.byline(a), a.lead, a.slug) for a in page.articles]
+            shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in page.articles]
             outputs.append(self.page("page.html", page.url, (issue.meta_digest, page.number, pages, shown),
                                      pub=pub, issue=issue, page=page))
         for article in issue.articles:
             neighbours = [(x.url, x.title) if x else None for x in (article.prev, article.next)]
+            words = library.words[article.source].keywords
             shows = (article.digest, issue.meta_digest, pages, neighbours, self.byline(article),
-                     self.column_links.get((pub.slug, article.column)), self.words[article.source].keywords)
+                     library.column_url(pub.slug, article.column), words)
             link = functools.partial(urls.link, self.site.base_url, here=article.url)
-            words = self.words[article.source].keywords
             outputs.append(self.page(
                 "article.html", article.url, shows, needs=(article,), pub=pub, issue=issue, article=article,
                 keywords=words,
-                body=functools.partial(lambda a: self.bodies[a].html, article),
+                body=functools.partial(lambda a: library.bodies[a].html, article),
                 ld=functools.partial(metadata.article_ld, article, self.site, link, words),
                 qr=functools.partial(qr_svg, self.site, article.url) if self.site.qr else str))
-        keywords = [self.words[a.source].keywords for a in issue.articles]
+        keywords = [library.words[a.source].keywords for a in issue.articles]
         outputs.append(Output(issue.data_url, "data", digest(self.key, "data", issue.digest, keywords),
                               functools.partial(self._issue_json, issue), bodies=tuple(issue.articles)))
         outputs += [Output(path, "asset", key, source=source) for path, source, key in issue.assets]
         return Expansion(outputs)
 
     def _issue_json(self, issue: Issue) -> bytes:
-        return metadata.to_json(metadata.issue_data(issue, self.site, self.bodies, self.words))
+        return metadata.to_json(metadata.issue_data(issue, self.site, self.library.bodies, self.library.words))
 
-    def _index(self, group_id: str, entries: list, folder: str, label: str, kind: str, pub) -> Iterator[Group]:
-        overview = urls.index_page(folder, 1)
-        page = self.page("index_overview.html", overview, [(e.name, e.slug, len(e.items)) for e in entries],
+    def _index(self, kind: str, pub: Publication | None) -> Iterator[Group]:
+        """An index (版名, 栏目 or authors): its overview, and a group of pages per entry."""
+        library = self.library
+        label = INDEX_LABELS[kind]
+        slug = pub.slug if pub else ""
+        entries = indexes.overview(library.entries, kind, slug)
+        overview = urls.index_page(indexes.folder(kind, slug), 1)
+        page = self.page("index_overview.html", overview, [(e.name, e.slug, e.count) for e in entries],
                          entries=entries, label=label, pub=pub)
-        yield self.single(group_id, page)
-        size = self.site.index_page_size
+        yield self.single(f"index:{kind}:{slug}", page)
         for entry in entries:
-            if kind == "articles":
-                items = [self.listed(a) for a in entry.items]
-            else:  # 版面 pages, listed with their articles' headlines
-                items = [(p.url, p.label, p.issue.date.isoformat(), [self.headline(a) for a in p.articles])
-                         for p in entry.items]
-            key = digest(self.key, group_id, entry.name, entry.slug, items)
-            yield Group(f"{group_id}/{entry.name}", key,
-                        functools.partial(self._expand_entry, entry, items, size, overview, label, kind, pub))
+            expand = functools.partial(self._expand_entry, entry, overview, label, kind, pub)
+            if entry.id in library.changed_entries:
+                items = library.items(entry.id)
+                key = digest(self.key, "entry", entry.id, entry.slug, entry.count, items)
+                yield Group(f"index:{entry.id}", key, lambda results, expand=expand, items=items: expand(items))
+            else:
+                yield self._carried(f"index:{entry.id}", expand)
 
-    def _expand_entry(self, entry, items, size, overview, label, kind, pub, results) -> Expansion:
-        chunks = indexes.paginate(entry.items, size)
-        shown = indexes.paginate(items, size)
+    def _expand_entry(self, entry, overview: str, label: str, kind: str, pub, items: list | None = None) -> Expansion:
+        """An entry's pages (``items``: what it lists, newest first; read now if not given)."""
+        items = self.library.items(entry.id) if items is None else items
+        chunks = indexes.paginate(items, self.site.index_page_size)
         outputs = []
-        for number, (chunk, shows) in enumerate(zip(chunks, shown), start=1):
+        for number, chunk in enumerate(chunks, start=1):
             outputs.append(self.page("index_entry.html", entry.page_url(number),
-                                     (entry.name, len(entry.items), number, len(chunks), shows),
+                                     (entry.name, entry.count, number, len(chunks), chunk),
                                      entry=entry, items=chunk, number=number, count=len(chunks), label=label,
-                                     kind=kind, overview=overview, pub=pub))
+                                     kind="pages" if kind == "section" else "articles", overview=overview, pub=pub))
         return Expansion(outputs)
 
     def _sitemap_group(self) -> Group:
         """sitemap.xml: every reading page with its last change, split by the protocol's 50,000 limit."""
         site = self.site
-        entries = [(urls.HOME, None), (urls.ARCHIVE, None)]
-        if site.base_url:
-            for pub in site.publications:
-                entries.append((pub.url, pub.latest.date.isoformat() if pub.latest else None))
-                for issue in pub.issues:
-                    day = issue.date.isoformat()
-                    entries.append((issue.url, day))
-                    entries += [(page.url, day) for page in issue.pages]
-                    entries += [(a.url, a.modified.isoformat() if a.corrections else day) for a in issue.articles]
-        else:
-            entries = []  # a sitemap needs absolute URLs; the file says why it is empty
-        chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
-        if len(chunks) == 1:
-            outputs = [self.page("sitemap.xml", urls.SITEMAP, entries, output_kind="sitemap", entries=entries)]
-        else:
+        shows = [(s.id, s.sitemap) for s in site.issues] if site.base_url else []
+
+        def expand(results) -> Expansion:
+            entries = [(urls.HOME, None), (urls.ARCHIVE, None)]
+            if site.base_url:
+                for pub in site.publications:
+                    entries.append((pub.url, pub.latest.date.isoformat() if pub.latest else None))
+                    for summary in pub.issues:
+                        entries += summary.sitemap
+            else:
+                entries = []  # a sitemap needs absolute URLs; the file says why it is empty
+            chunks = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
+            if len(chunks) == 1:
+                return Expansion([self.page("sitemap.xml", urls.SITEMAP, entries, output_kind="sitemap",
+                                            entries=entries)])
             names = [urls.sitemap_part(n) for n in range(1, len(chunks) + 1)]
             outputs = [self.page("sitemap.xml", name, chunk, output_kind="sitemap", entries=chunk)
                        for name, chunk in zip(names, chunks)]
             outputs.append(self.page("sitemap-index.xml", urls.SITEMAP, names, output_kind="sitemap", parts=names))
-        return Group("sitemap", digest(*(o.key for o in outputs)), lambda results: Expansion(outputs))
+            return Expansion(outputs)
 
-
-LAZY = ("body", "ld", "qr")  # context values made only when the page is rendered
+        return Group("sitemap", digest(self.key, "sitemap", shows), expand)
 
 
 def _stamp(date) -> str:

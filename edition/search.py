@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .facts import is_han
-from .model import Article, Bodies, Site
+from .model import Article
 from .outputs import Expansion, Group, Output, digest
 from .tokenizer import normalize, terms_and_characters
 
@@ -251,41 +251,51 @@ class Search:
     title words and place), so a correction re-indexes one month; its files are
     keyed by their bytes, so only those that changed are written. The directory
     is made from every month's terms, which each month's group leaves in the
-    build state as its result.
+    build state as its result. A month's key comes from its issues' summaries
+    and word digests, so a build loads a month's issues only to index it again.
     """
 
-    def __init__(self, site: Site, bodies: Bodies, words: dict):
-        self.site, self.bodies, self.words = site, bodies, words
-        order = {pub.slug: n for n, pub in enumerate(site.publications)}
-        articles = sorted(site.articles, key=lambda a: (a.issue.date, order[a.issue.publication.slug]))
-        self.months: dict[str, list[Article]] = defaultdict(list)
-        for article in articles:  # sorted() is stable: reading order within an issue stays
-            self.months[f"{article.issue.date.year:04d}-{article.issue.date.month:02d}"].append(article)
+    def __init__(self, library):
+        self.library, self.site = library, library.site
+        order = {pub.slug: n for n, pub in enumerate(self.site.publications)}
+        issues = sorted(self.site.issues, key=lambda s: (s.date, order[s.publication]))
+        self.months: dict[str, list] = defaultdict(list)
+        for summary in issues:  # sorted() is stable: reading order within an issue stays
+            self.months[f"{summary.date.year:04d}-{summary.date.month:02d}"].append(summary)
 
-    def month_key(self, articles: list[Article]) -> str:
-        """What a month's files show: each article's text, title words, place and issue metadata."""
-        return digest(FORMAT_VERSION, [(a.url, a.digest, a.issue.meta_digest, a.issue.publication.slug,
-                                        a.page.number if a.page else None, self.words[a.source].title_words)
-                                       for a in articles])
+    def articles(self, month: str) -> list[Article]:
+        issues = self.library.issues([s.id for s in self.months[month]])
+        return [a for s in self.months[month] for a in issues[s.id].articles]
 
     def docs(self, articles: list[Article]) -> list[Doc]:
-        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=self.bodies[a].text, heading=a.heading,
-                    title_words=list(self.words[a.source].title_words), filters=filter_tokens(a),
-                    shown=_shown(a, self.bodies[a].text))
+        bodies, words = self.library.bodies, self.library.words
+        bodies.load(articles)
+        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=bodies[a].text, heading=a.heading,
+                    title_words=list(words[a.source].title_words), filters=filter_tokens(a),
+                    shown=_shown(a, bodies[a].text))
                 for n, a in enumerate(articles)]
 
     def groups(self) -> Iterator[Group]:
         keys = []
-        for month, articles in self.months.items():
-            key = self.month_key(articles)
+        for month, summaries in self.months.items():
+            # what a month's files show: each issue's files (text, headlines, places) and title words
+            key = digest(FORMAT_VERSION, [(s.id, s.digest, self.library.words_digest(s.id)) for s in summaries])
             keys.append(key)
-            yield Group(MONTH + month, key, functools.partial(self._expand_month, month, articles), heavy=True,
-                        seconds=MONTH_SECONDS_PER_ARTICLE * len(articles), bodies=tuple(articles))
+            yield Group(MONTH + month, key, functools.partial(self._expand_month, month), heavy=True,
+                        seconds=MONTH_SECONDS_PER_ARTICLE * sum(s.articles for s in summaries),
+                        prepare=functools.partial(self._prepare, month))
         meta = self._meta_values()
         yield Group("search/index", digest(FORMAT_VERSION, keys, meta), functools.partial(self._expand_index, meta),
                     needs=MONTH)
 
-    def _expand_month(self, month: str, articles: list[Article], results) -> Expansion:
+    def _prepare(self, month: str) -> None:
+        """Load what indexing a month reads (its issues, bodies and words) before work is forked."""
+        articles = self.articles(month)
+        self.library.bodies.load(articles)
+        self.library.words.load(articles)
+
+    def _expand_month(self, month: str, results) -> Expansion:
+        articles = self.articles(month)
         files, sizes, terms = month_files(month, self.docs(articles))
         number = month_number(*map(int, month.split("-")))
         return Expansion([Output(path, "search", None, data=data) for path, data in files],
@@ -309,13 +319,9 @@ class Search:
 
     def _meta_values(self) -> dict:
         site = self.site
-        values = lambda attr: sorted({v for a in site.articles if (v := attr(a))})  # noqa: E731
-        return {
-            "pubs": [[p.slug, p.name] for p in site.publications],
-            "sections": values(lambda a: a.page.name if a.page else ""),
-            "columns": values(lambda a: a.column),
-            "kinds": values(lambda a: a.kind),
-        }
+        values = [sorted({v for s in site.issues for v in s.values[n]}) for n in range(3)]
+        return {"pubs": [[p.slug, p.name] for p in site.publications],
+                "sections": values[0], "columns": values[1], "kinds": values[2]}
 
 
 def _shown(article: Article, text: str) -> dict:

@@ -2,33 +2,37 @@
 
 Tables (``SCHEMA`` below):
 
-- ``meta``: the state's version, the build it describes (as the site's marker
-  names it), the global key, the spare's build, the content tree's digest.
+- ``meta``: the state's version, the output folder and the build it describes
+  (as the site's marker names it), the keys of code and settings, the spare's build.
 - ``files``: every content file with its size, modification time and digest
   (the scan's memory, as git's index).
 - ``parsed``: each article file and ``issue.yml`` as parsed (``edition/load.py``
   records), with the file digest it was made from; ``bodies``: each article's
-  HTML and text, read only for the articles a build renders.
-- ``words``: each article's 关键词 and title words; ``names``: the byline names
-  the title words were cut with; ``slugs``: the pinyin of index names.
+  HTML and text, read only for the articles a build renders; ``words``: each
+  article's title, 关键词 and title words.
+- ``issues``: each issue's digest, the digest of its articles' words, and its
+  summary (what calendars, lists and sitemaps show of it); ``listings``: what
+  each index entry (版名, 栏目, author) lists of each issue; ``entries``: each
+  entry's size, pinyin and address.
 - ``groups``: each output group's key and, for groups that others need, its
   result (a search month's terms).
 - ``outputs``: every file of the live site and of the spare, with its group and
   its key in each (NULL where the folder lacks it).
 
-A build reads what it needs and writes only the rows that changed. It keeps the
-state in step with the site in place whatever moment it is killed at: a full
-build writes a new database beside the old one (``.new``) and puts it in place
-just after swapping its site in; an incremental build saves its changes in a
-small pending file (``.pending``) just before the swap and applies them in one
-transaction just after. The next build takes whichever matches the site's
-marker, and applies a pending file it finds for that site. A state that matches
-nothing, is corrupt or comes from another version means a full build, which
-says so.
+A build reads the rows of what changed (and the small per-issue and per-entry
+rows) and writes only the rows that changed. It keeps the state in step with
+the site in place whatever moment it is killed at: a full build writes a new
+database beside the old one (``.new``) and puts it in place just after swapping
+its site in; an incremental build saves its changes in a small pending file
+(``.pending``) just before the swap and applies them in one transaction just
+after. The next build takes whichever matches the site's marker, and applies a
+pending file it finds for that site. A state that matches nothing, is corrupt
+or comes from another version means a full build, which says so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import marshal
 import os
@@ -38,26 +42,28 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Body
+from .model import Body, Headline, IssueSummary, Listed, ListedPage
 from .outputs import Row
 from .scan import Entry
 from .words import WordRow
 
 # marshal's format belongs to the Python version, so that is part of the state's version.
-VERSION = f"1/py{sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"2/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE parsed(path TEXT PRIMARY KEY, digest TEXT NOT NULL, record BLOB NOT NULL);
 CREATE TABLE bodies(path TEXT PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE words(path TEXT PRIMARY KEY, row BLOB NOT NULL);
-CREATE TABLE names(name TEXT PRIMARY KEY);
-CREATE TABLE slugs(name TEXT PRIMARY KEY, pinyin TEXT NOT NULL);
+CREATE TABLE words(path TEXT PRIMARY KEY, title TEXT NOT NULL, row BLOB NOT NULL);
+CREATE TABLE issues(id TEXT PRIMARY KEY, digest TEXT NOT NULL, words TEXT NOT NULL, summary BLOB NOT NULL);
+CREATE TABLE listings(entry TEXT NOT NULL, issue TEXT NOT NULL, items BLOB NOT NULL, PRIMARY KEY (entry, issue));
+CREATE INDEX listings_by_issue ON listings(issue);
+CREATE TABLE entries(id TEXT PRIMARY KEY, count INTEGER NOT NULL, pinyin TEXT NOT NULL, url TEXT NOT NULL);
 CREATE TABLE groups(id TEXT PRIMARY KEY, key TEXT NOT NULL, result BLOB);
 CREATE TABLE outputs(path TEXT PRIMARY KEY, grp TEXT NOT NULL, live TEXT, spare TEXT);
 """
-TABLES = ("meta", "files", "parsed", "bodies", "words", "names", "slugs", "groups", "outputs")
+KEYS = {"meta": "name", "groups": "id", "issues": "id", "entries": "id", "listings": "entry, issue"}
 
 
 class StateUnusable(Exception):
@@ -73,8 +79,9 @@ class Delta:
     parsed: dict[str, tuple[str, tuple]] = field(default_factory=dict)
     bodies: dict[str, Body] = field(default_factory=dict)
     words: dict[str, WordRow] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
-    slugs: dict[str, str] = field(default_factory=dict)
+    issues: dict[str, tuple[str, IssueSummary]] = field(default_factory=dict)  # id → (words digest, summary)
+    listings: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (entry, issue) → items
+    entries: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # id → (count, pinyin, url)
     groups: dict[str, tuple[str, object]] = field(default_factory=dict)
     outputs: dict[str, Row] = field(default_factory=dict)
     deleted: dict[str, set] = field(default_factory=dict)  # table → keys of rows to delete
@@ -164,25 +171,41 @@ class State:
     def files(self) -> dict[str, Entry]:
         return {p: Entry(s, m, d) for p, s, m, d in self.db.execute("SELECT path, size, mtime, digest FROM files")}
 
-    def parsed(self) -> dict[str, tuple[str, tuple]]:
-        return {p: (d, marshal.loads(r)) for p, d, r in self.db.execute("SELECT path, digest, record FROM parsed")}
-
-    def bodies(self, paths: list[str]) -> dict[str, Body]:
+    def parsed(self, issues: list[str]) -> dict[str, tuple[str, tuple]]:
+        """Records of every file in these issue folders."""
         found = {}
-        for start in range(0, len(paths), 500):
-            chunk = paths[start:start + 500]
-            query = f"SELECT path, body FROM bodies WHERE path IN ({','.join('?' * len(chunk))})"
-            found.update((p, Body(*marshal.loads(b))) for p, b in self.db.execute(query, chunk))
+        for issue in issues:
+            rows = self.db.execute("SELECT path, digest, record FROM parsed WHERE path > ? AND path < ?",
+                                   (issue + "/", issue + "0"))
+            found.update((p, (d, marshal.loads(r))) for p, d, r in rows)
         return found
 
-    def words(self) -> dict[str, WordRow]:
-        return {p: WordRow(*marshal.loads(r)) for p, r in self.db.execute("SELECT path, row FROM words")}
+    def bodies(self, paths: list[str]) -> dict[str, Body]:
+        return {p: Body(*marshal.loads(b)) for p, b in self._where("SELECT path, body FROM bodies", "path", paths)}
 
-    def names(self) -> set[str]:
-        return {n for (n,) in self.db.execute("SELECT name FROM names")}
+    def words(self, paths: list[str]) -> dict[str, WordRow]:
+        return {p: WordRow(*marshal.loads(r)) for p, r in self._where("SELECT path, row FROM words", "path", paths)}
 
-    def slugs(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT name, pinyin FROM slugs"))
+    def titles_containing(self, names) -> set[str]:
+        """Articles whose title contains one of ``names`` (their title words may change with them)."""
+        found = set()
+        for name in names:
+            found.update(p for (p,) in self.db.execute("SELECT path FROM words WHERE instr(title, ?) > 0", (name,)))
+        return found
+
+    def issues(self) -> dict[str, tuple[str, str, IssueSummary]]:
+        """Every issue's (digest, words digest, summary)."""
+        return {i: (d, w, decode_summary(marshal.loads(s)))
+                for i, d, w, s in self.db.execute("SELECT id, digest, words, summary FROM issues")}
+
+    def listings(self, *, entries=None, issues=None) -> dict[tuple[str, str], tuple]:
+        """What index entries list of issues: (entry, issue) → items, for these entries or issues."""
+        column, keys = ("entry", entries) if entries is not None else ("issue", issues)
+        query = "SELECT entry, issue, items FROM listings"
+        return {(e, i): decode_items(e, marshal.loads(items)) for e, i, items in self._where(query, column, keys)}
+
+    def entries(self) -> dict[str, tuple[int, str, str]]:
+        return {i: (c, p, u) for i, c, p, u in self.db.execute("SELECT id, count, pinyin, url FROM entries")}
 
     def groups(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, key FROM groups"))
@@ -191,12 +214,24 @@ class State:
         query = "SELECT id, result FROM groups WHERE id >= ? AND id < ? AND result IS NOT NULL"
         return {i: marshal.loads(r) for i, r in self.db.execute(query, (prefix, prefix + "\U0010ffff"))}
 
-    def keys(self, table: str) -> set[str]:
-        column = {"names": "name", "slugs": "name", "groups": "id"}.get(table, "path")
-        return {k for (k,) in self.db.execute(f"SELECT {column} FROM {table}")}
-
     def outputs(self) -> dict[str, Row]:
-        return {p: Row(g, live, spare) for p, g, live, spare in self.db.execute("SELECT path, grp, live, spare FROM outputs")}
+        """Every file of the live site and the spare."""
+        query = "SELECT path, grp, live, spare FROM outputs"
+        return {p: Row(g, live, spare) for p, g, live, spare in self.db.execute(query)}
+
+    def keys(self, table: str, prefix: str = "") -> set[str]:
+        column = KEYS.get(table, "path")
+        query = f"SELECT {column} FROM {table}"
+        if prefix:
+            return {k for (k,) in self.db.execute(query + f" WHERE {column} > ? AND {column} < ?",
+                                                   (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))}
+        return {k for (k,) in self.db.execute(query)}
+
+    def _where(self, query: str, column: str, keys):
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            yield from self.db.execute(f"{query} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -206,8 +241,11 @@ class State:
         db.execute("BEGIN")
         try:
             for table, keys in delta.deleted.items():
-                column = {"meta": "name", "names": "name", "slugs": "name", "groups": "id"}.get(table, "path")
-                db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
+                column = KEYS.get(table, "path")
+                if table == "listings":
+                    db.executemany("DELETE FROM listings WHERE issue = ?", ((k,) for k in keys))
+                else:
+                    db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", delta.meta.items())
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                            ((p, *e) for p, e in delta.files.items()))
@@ -215,11 +253,15 @@ class State:
                            ((p, d, marshal.dumps(r)) for p, (d, r) in delta.parsed.items()))
             db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
                            ((p, marshal.dumps((b.html, b.text, b.gaps))) for p, b in delta.bodies.items()))
-            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)",
-                           ((p, marshal.dumps((w.source, w.keywords, w.title, w.title_words)))
+            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?, ?)",
+                           ((p, w.title, marshal.dumps((w.source, w.keywords, w.title, w.title_words)))
                             for p, w in delta.words.items()))
-            db.executemany("INSERT OR REPLACE INTO names VALUES (?)", ((n,) for n in delta.names))
-            db.executemany("INSERT OR REPLACE INTO slugs VALUES (?, ?)", delta.slugs.items())
+            db.executemany("INSERT OR REPLACE INTO issues VALUES (?, ?, ?, ?)",
+                           ((i, s.digest, w, marshal.dumps(encode_summary(s))) for i, (w, s) in delta.issues.items()))
+            db.executemany("INSERT OR REPLACE INTO listings VALUES (?, ?, ?)",
+                           ((e, i, marshal.dumps(encode_items(items))) for (e, i), items in delta.listings.items()))
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                           ((i, *row) for i, row in delta.entries.items()))
             db.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?)",
                            ((i, k, None if r is None else marshal.dumps(r)) for i, (k, r) in delta.groups.items()))
             db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
@@ -228,6 +270,39 @@ class State:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _headline(h) -> tuple:
+    return (h.url, h.kicker, h.title, h.subtitle, h.kind)
+
+
+def encode_summary(s: IssueSummary) -> tuple:
+    """An issue summary as plain values (marshal keeps no classes or dates)."""
+    return (s.id, s.digest, s.publication, s.date.isoformat(), s.url, s.data_url, s.number_label, s.date_approximate,
+            s.articles, s.pages, tuple(map(_headline, s.front)), tuple((c[0].isoformat(), *c[1:]) for c in s.corrections),
+            s.sitemap, s.values, s.names, s.ids, s.entries, s.warnings)
+
+
+def decode_summary(row: tuple) -> IssueSummary:
+    row = list(row)
+    row[3] = dt.date.fromisoformat(row[3])
+    row[10] = tuple(Headline(*h) for h in row[10])
+    row[11] = tuple((dt.date.fromisoformat(c[0]), *c[1:]) for c in row[11])
+    return IssueSummary(*row)
+
+
+def encode_items(items: tuple) -> tuple:
+    if items and isinstance(items[0], ListedPage):
+        return tuple((p.url, p.label, p.date.isoformat(), tuple(map(_headline, p.headlines))) for p in items)
+    return tuple((i.url, i.kicker, i.title, i.subtitle, i.kind, i.publication, i.date.isoformat(), i.date_approximate,
+                  i.page_label) for i in items)
+
+
+def decode_items(entry: str, rows: tuple) -> tuple:
+    if entry.startswith("section"):
+        return tuple(ListedPage(u, label, dt.date.fromisoformat(d), tuple(Headline(*h) for h in hs))
+                     for u, label, d, hs in rows)
+    return tuple(Listed(*r[:6], dt.date.fromisoformat(r[6]), *r[7:]) for r in rows)
 
 
 def new_state(path: Path) -> Path:

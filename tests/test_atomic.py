@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, article, edit, running_serve, snapshot
+from edition.pipeline import state_path
+from edition.state import BuildLock
 
 KILLS = 20
 LEAD = "daily/2022-06-28/01/01-lead.md"
@@ -163,7 +165,6 @@ def test_a_corrupt_foreign_or_older_state_means_a_full_build_that_says_why(tiny,
 
 
 def test_a_second_build_waits_for_the_one_writing_the_site(tiny, build, tmp_path):
-    from edition.state import BuildLock
     out = tmp_path / "site"
     assert build("--content", tiny, "--out", out, "-q")[0] == 0
     edit(tiny / "daily/2022-06-28/01/02-second.md", "正文", "正文（改）")
@@ -185,16 +186,19 @@ def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
     content = tmp_path / "content"
     out = tmp_path / "site"
     with running_serve(content, out) as (_, log):
-        manual = []
-        for round_ in range(24):  # until a manual build has met a rebuild by serve (and a few more)
-            set_version(content, "B" if round_ % 2 == 0 else "A")  # serve notices and rebuilds ...
-            time.sleep(0.1 * (round_ % 8))  # (a rebuild starts within 0.6 s and takes a fraction of one)
-            manual.append(subprocess.run(command(content, out), capture_output=True, text=True))  # ... meanwhile
-            met = sum("waiting for the build already writing this site" in run.stderr for run in manual)
-            if met >= 2 and round_ >= 3:
-                break
-        assert all(run.returncode == 0 for run in manual), [run.stderr for run in manual]
-        assert met, "no manual build overlapped a rebuild by serve; the test proved nothing"
+        for round_ in range(3):
+            with BuildLock(state_path(out)):  # as if a third build were writing the site
+                set_version(content, "B" if round_ % 2 == 0 else "A")  # serve notices, and must wait ...
+                manual = subprocess.Popen(command(content, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True)  # ... as must the desk's build
+                said = manual.stderr.readline()
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and sum("waiting for the build" in line for line in log) <= round_:
+                    time.sleep(0.05)
+            _, err = manual.communicate(timeout=60)
+            assert manual.returncode == 0, err
+            assert "waiting for the build already writing this site" in said, said + err
+            assert sum("waiting for the build" in line for line in log) == round_ + 1, "".join(log)
         settled = -1
         while settled != len(log):  # until serve has had nothing more to say for two seconds
             settled = len(log)

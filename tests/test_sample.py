@@ -32,6 +32,11 @@ def site(loaded):
     return loaded.site
 
 
+@pytest.fixture(scope="module")
+def issues(loaded):
+    return loaded.issues
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -65,8 +70,8 @@ def test_sample_builds_without_warnings(site):
 
 
 @pytest.mark.parametrize("folder", ISSUES)
-def test_each_seed_is_an_issue_with_all_its_articles(site, loaded, folder):
-    issue = next(i for i in site.issues if Path(i.source) == ROOT / "content" / folder)
+def test_each_seed_is_an_issue_with_all_its_articles(issues, loaded, folder):
+    issue = next(i for i in issues if Path(i.source) == ROOT / "content" / folder)
     assert len(issue.articles) == ISSUES[folder][1]
     assert all(a.title and (loaded.bodies[a.source].text or a.kind in ("ad",)) for a in issue.articles)
     if folder.endswith("2022-06-28"):
@@ -88,8 +93,8 @@ def test_article_text_comes_from_the_seed(folder):
     assert problems == []
 
 
-def test_extraction_artifacts_are_gone(site, loaded):
-    for article in site.articles:
+def test_extraction_artifacts_are_gone(loaded):
+    for article in loaded.articles:
         body = loaded.bodies[article.source].text
         source = Path(article.source).read_text(encoding="utf-8").split("\n---\n", 1)[1]
         assert "##paid" not in body and "■" not in body and "�" not in body, article.source
@@ -102,21 +107,21 @@ def test_extraction_artifacts_are_gone(site, loaded):
             assert not re.search(r"扫一扫|公益广告|(编辑|版式|校对)[:：]", body), article.source
 
 
-def test_gaps_are_marked_where_text_was_lost(site, loaded):
-    by_issue = {Path(i.source).name: sum(loaded.bodies[a.source].gaps for a in i.articles) for i in site.issues}
+def test_gaps_are_marked_where_text_was_lost(issues, loaded):
+    by_issue = {Path(i.source).name: sum(loaded.bodies[a.source].gaps for a in i.articles) for i in issues}
     assert by_issue["2022-06-28"] >= 5, "004 lost text at several column breaks"
 
 
-def test_page_furniture_is_metadata_or_its_own_item(site):
-    issue = next(i for i in site.issues if Path(i.source).name == "2022-06-28")
+def test_page_furniture_is_metadata_or_its_own_item(issues, loaded):
+    issue = next(i for i in issues if Path(i.source).name == "2022-06-28")
     front = issue.pages[0]
     assert front.editor == "戴琰" and front.staff["版式"] == "李春霞"
-    kinds = {a.kind for a in site.articles}
+    kinds = {a.kind for a in loaded.articles}
     assert {"ad", "weather", "photo", "commentary", "journal_article"} <= kinds
 
 
-def test_journal_toc_gives_start_pages_and_organisations(site):
-    journal = next(p for p in site.publications if p.kind == "periodical").issues[0]
+def test_journal_toc_gives_start_pages_and_organisations(issues):
+    journal = next(i for i in issues if i.publication.kind == "periodical")
     pages = [a.start_page for a in journal.articles]
     assert pages == sorted(pages) and pages[4:] == [11, 17, 19, 23, 26, 29, 31, 33, 35, 37, 39, 42, 44, 47, 50, 52, 59]
     assert all(a.authors and a.authors[0].org for a in journal.articles)
@@ -127,9 +132,9 @@ def test_built_sample_has_no_broken_links(tmp_path, build):
     assert check_site(tmp_path / "site") == []
 
 
-def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata(site):
+def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata(issues):
     from edition.facsimile import page_svg
-    page = next(i for i in site.issues if i.date.isoformat() == "2022-06-28").pages[0]
+    page = next(i for i in issues if i.date.isoformat() == "2022-06-28").pages[0]
     drawn = (ROOT / "content/pinghu-daily/2022-06-28/01.svg").read_text(encoding="utf-8")
     assert page_svg(page) == drawn, "run: python -m edition.facsimile content/pinghu-daily/2022-06-28 1"
     assert len(page.regions) == len(page.articles) == 9

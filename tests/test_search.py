@@ -17,7 +17,7 @@ QUERIES = ["仲旭东", "平湖好人", "钟埭", "八大突破行动", "社情�
 @pytest.fixture(scope="module")
 def articles():
     loaded = load_site(ROOT / "content")
-    return [(a, loaded.bodies[a.source].text) for a in loaded.site.articles]
+    return [(a, loaded.bodies[a.source].text) for a in loaded.articles]
 
 
 def containing(articles, query: str, **where) -> set[str]:

@@ -12,11 +12,9 @@ from lunr.builder import Builder
 from lunr.index import Index
 
 from conftest import ROOT, article, snapshot, write
-from edition.load import load_site
-from edition.model import Bodies
+from edition.pipeline import open_library
 from edition.search import TITLE_BOOST, Search, base36, bucket_of, fnv1a, month_number, month_parts
 from edition.tokenizer import terms_and_characters
-from edition.words import Segmenter, byline_names, read_dictionary, words
 
 
 def loaded(path: Path):
@@ -34,17 +32,12 @@ def scores(index: Index, term: str) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def sample_search() -> Search:
     """The search producer of the sample edition, with its words as a build makes them."""
-    loaded = load_site(ROOT / "content")
-    site, bodies = loaded.site, Bodies(loaded.bodies)
-    dictionary = read_dictionary("dict.txt", (ROOT / "content/dict.txt").read_bytes())
-    rows = words(site.articles, bodies, {}, set(loaded.bodies), dictionary, byline_names(site.articles), set(),
-                 Segmenter())
-    return Search(site, bodies, rows)
+    return Search(open_library(ROOT / "content"))
 
 
 @pytest.fixture(scope="module")
 def sample_month(sample_search):
-    return sample_search.docs(sample_search.months["2023-01"])
+    return sample_search.docs(sample_search.articles("2023-01"))
 
 
 def lunr_reference(docs) -> dict:
@@ -94,7 +87,7 @@ def reference_split(index: dict, bucket) -> dict[str, dict]:
 
 @pytest.mark.parametrize("month", ["2022-06", "2022-10", "2022-11", "2023-01", "2025-02"])
 def test_month_parts_are_lunr_py_s_index_split_by_bucket(month, sample_search):
-    docs = sample_search.docs(sample_search.months[month])
+    docs = sample_search.docs(sample_search.articles(month))
     parts, sizes, vocabulary = month_parts(docs)
 
     def bucket(term):
