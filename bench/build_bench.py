@@ -82,8 +82,11 @@ SCENARIOS = [
     ("noop", "2. no-change rebuild"),
     ("correction", "3. one-article correction"),
     ("new_issue", "4. one new issue"),
+    ("new_names", "5. one new issue, new byline names"),
 ]
-VERIFIED_AFTER = ("correction", "new_issue")
+VERIFIED_AFTER = ("correction", "new_issue", "new_names")
+STAGES = ("scan", "load", "words", "plan", "search", "render", "write", "commit")
+STAGE_RE = re.compile(r"^\s+(\w+)\s+(\d+) ms$", re.M)
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -176,6 +179,32 @@ def correct_one_article(content: Path) -> Path:
     return issue
 
 
+class NewNames:
+    """Person names the archive has never had, for the bylines of scenario 5."""
+
+    GIVEN = "安柏晨澄楚丹帆钢瀚晗皓珩嘉珏钧珂朗岚霖璐茗楠沛琪蕊森姝桐薇熙潇妍昱湛臻梓"
+    BYLINE_RE = re.compile(r"(\{name: )([^,}]+)")
+
+    def __init__(self, content: Path, seed: str):
+        self.rng = Random(seed)
+        self.taken = set(re.findall(r"\{name: ([^,}]+)", "\n".join(
+            p.read_text(encoding="utf-8") for p in content.rglob("*.md"))))
+        self.given: dict[str, str] = {}
+
+    def replace(self, line: str) -> str:
+        return self.BYLINE_RE.sub(lambda m: m.group(1) + self.name_for(m.group(2).strip()), line)
+
+    def name_for(self, old: str) -> str:
+        if old not in self.given:
+            while True:
+                name = old[0] + "".join(self.rng.sample(self.GIVEN, 2))
+                if name not in self.taken:
+                    break
+            self.taken.add(name)
+            self.given[old] = name
+        return self.given[old]
+
+
 class FreshText:
     """New article text in the archive's own style, from bench/generate.py's writer.
 
@@ -196,14 +225,17 @@ class FreshText:
         return w.headline(None), w.line(w.kickers), w.line(w.subtitles), body
 
 
-def add_next_issue(content: Path) -> Path:
-    """Scenario 4: copy the newest issue to the next day and give it new text.
+def add_next_issue(content: Path, new_names: bool = False) -> Path:
+    """Scenarios 4 and 5: copy the newest issue to the next day and give it new text.
 
     issue.yml gets the new date, its weekday (the builder checks it against the date)
     and the next total number; a printed lunar date cannot be carried over, so it is
     dropped. Each article keeps its bylines (new byline names would change how every
     text is segmented, which is a different scenario) but gets a new title, kicker,
     subtitle and body; ids, which must be unique site-wide, get the date appended.
+    With ``new_names`` (scenario 5) every person in its bylines is also replaced by
+    a name the archive has never had, as when new reporters join: the site gains
+    author pages, and the words of every title that contains one of them change.
     """
     pub = main_publication(content)
     newest = issues_of(pub)[-1]
@@ -222,8 +254,11 @@ def add_next_issue(content: Path) -> Path:
     (issue / "issue.yml").write_text(meta, encoding="utf-8")
 
     fresh = FreshText(f"build-bench-{day.isoformat()}")
+    names = NewNames(content, f"build-bench-names-{day.isoformat()}") if new_names else None
     for article in sorted(issue.rglob("*.md")):
         front, body = split_article(article.read_text(encoding="utf-8"))
+        if names:
+            front = [names.replace(line) for line in front]
         lead = "本报讯 " if body.lstrip().startswith("本报讯") else ""
         blank = body[:len(body) - len(body.lstrip())]      # keep the file's layout: blank line after ---
         title, kicker, subtitle, text = fresh.article(day, len(body.strip()), lead)
@@ -439,9 +474,15 @@ def measured(cmd: list[str], log_path: Path) -> dict:
 
 
 def run_ours(code: Path, content: Path, out: Path, clean: bool, logs: Path, label: str) -> dict:
-    """python build.py -q from the code snapshot (see snapshot_code); --clean for a full build."""
-    cmd = [sys.executable, str(code / "build.py"), "--content", str(content), "--out", str(out), "-q"]
-    return measured(cmd + ["--clean"] if clean else cmd, logs / f"ours-{label}.log")
+    """python build.py -v from the code snapshot (see snapshot_code); --clean for a full build.
+
+    -v prints the time of each stage of the pipeline, which the result keeps as "stages" (ms).
+    """
+    cmd = [sys.executable, str(code / "build.py"), "--content", str(content), "--out", str(out), "-v"]
+    result = run_measured(cmd + ["--clean"] if clean else cmd, logs / f"ours-{label}.log")
+    output = result.pop("output")
+    result["stages"] = {name: int(ms) for name, ms in STAGE_RE.findall(output)}
+    return result
 
 
 def run_hugo(hugo: Path, src: Path, public: Path, cache: Path, logs: Path, label: str) -> dict:
@@ -520,8 +561,8 @@ def bench(years: int, work: Path, limit_days: int | None, check: bool, keep: boo
             log(f"[{label}] {name}")
             if key == "correction":
                 convert_issue(correct_one_article(content), hugo_src)
-            elif key == "new_issue":
-                convert_issue(add_next_issue(content), hugo_src)
+            elif key in ("new_issue", "new_names"):
+                convert_issue(add_next_issue(content, new_names=key == "new_names"), hugo_src)
                 articles = count_articles(content)
             ours = run_ours(code, content, site, key == "full", logs, key)
             after = snapshot(site)
@@ -561,6 +602,26 @@ def table(rows: list[dict]) -> str:
                  f"{p['wall_s']:.1f}", f"{p['rss_tree_mb']:.0f}",
                  # the two run one after the other: times add up, memory peaks do not
                  f"{h['wall_s'] + p['wall_s']:.1f}", f"{max(h['rss_tree_mb'], p['rss_tree_mb']):.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def stage_table(rows: list[dict]) -> str:
+    """Where our time goes, stage by stage (ms, as build.py -v prints them), beside the whole run.
+
+    "other" is the rest of the wall time: starting Python, importing, exiting. "not search"
+    is the wall time less the search stage: what the pipeline costs besides the index.
+    """
+    head = ["archive", "scenario", *STAGES, "other", "ours s", "not search s", "Hugo+Pagefind s", "ours / H+P"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
+    for r in rows:
+        o = r["ours"]
+        stages = o.get("stages", {})
+        other = o["wall_s"] * 1000 - sum(stages.values())
+        both = r["hugo"]["wall_s"] + r["pagefind"]["wall_s"]
+        cells = [f"{r['archive']} ({r['articles']:,} art.)", r["name"], *(str(stages.get(n, 0)) for n in STAGES),
+                 f"{other:.0f}", f"{o['wall_s']:.2f}", f"{o['wall_s'] - stages.get('search', 0) / 1000:.2f}",
+                 f"{both:.1f}", f"{o['wall_s'] / both:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -616,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
           f"Hugo {versions['hugo']}, Pagefind {versions['pagefind']} (extended), Python {versions['python']}.\n",
           flush=True)
     print(table(rows))
+    print("\nOur time by stage (ms), with the whole run and the run less its search stage (s):\n")
+    print(stage_table(rows))
     print("\n" + verify_note(results, args.verify), flush=True)
     # A verification that found differences is a failed run (an incremental-build bug).
     return 1 if any(not v["identical"] for r in results for v in r["verified"].values()) else 0

@@ -43,7 +43,7 @@ ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "i
 ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
 PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
-RECORD_VERSION = 1  # of the tuples below, as the build state keeps them
+RECORD_VERSION = 2  # of the tuples below, as the build state keeps them
 _INVISIBLE = dict.fromkeys(facts.INVISIBLE)
 
 
@@ -65,6 +65,7 @@ class ArticleRecord(NamedTuple):
     draft: bool
     lead: str
     assets: tuple  # (relative path, line) of local images and linked files
+    content: str  # digest of all of the above and the body: what pages can show of the file
     problems: tuple  # (line, message, severity) found in the file itself
 
 
@@ -284,8 +285,9 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
         else:
             assets.append((src, line))
     order = (int(match.group(1)) if match.group(1) else 1 << 62, name)
-    record = ArticleRecord(periodical, slug, order, title, kind, kicker, subtitle, authors, column, start_page,
-                           corrections, id_line, draft, body.lead, tuple(assets),
+    fields = (periodical, slug, order, title, kind, kicker, subtitle, authors, column, start_page, corrections, id_line,
+              draft, body.lead, tuple(assets))
+    record = ArticleRecord(*fields, digest_of(fields, body.html, body.text),
                            tuple((p.line, p.message, p.severity) for p in problems.items))
     return _outcome(tuple(record), Body(body.html, body.text, body.gaps), problems)
 
@@ -652,7 +654,7 @@ class Issues:
             article = Article(content.shown(rel), r.slug, r.order, r.title, r.kind, r.kicker, r.subtitle,
                               tuple(Author(*a) for a in r.authors), r.column, r.start_page,
                               tuple(Correction(dt.date.fromisoformat(d), n) for d, n in r.corrections),
-                              r.id_line, r.draft, scan.files[rel].digest, r.lead,
+                              r.id_line, r.draft, r.content, r.lead,
                               url=urls.article(pub.slug, date, r.slug), issue=issue)
             folder = posixpath.dirname(rel)
             media_base = "" if pub.kind == "periodical" else posixpath.basename(folder)
@@ -746,7 +748,16 @@ def summarize(issue: Issue, listed: dict, warnings: list[Problem], content: Cont
         tuple(sitemap), values,
         tuple(sorted({a.name for article in issue.articles for a in article.authors if not a.org and len(a.name) >= 2})),
         tuple((a.slug, a.source[root:], a.id_line) for a in issue.articles if a.id_line),
-        tuple(sorted(listed)), tuple((w.path[root:], w.line, w.message) for w in warnings))
+        tuple(sorted(listed)), tuple((w.path[root:], w.line, w.message) for w in warnings),
+        digest_of(issue.meta_digest, [(p.number, p.name) for p in issue.pages],
+                  [(a.page.number if a.page else None, Headline.of(a)) for a in issue.articles],
+                  # a periodical's 目录 also shows each article's authors and start page
+                  [([x.name for x in a.authors], a.start_page) for a in issue.articles]
+                  if issue.publication.kind == "periodical" else None),
+        digest_of([(a.url, a.title, a.modified, [x.name for x in a.authors], a.page.name if a.page else "", a.column,
+                    a.lead) for a in issue.articles]),
+        digest_of(issue.number_label, issue.publication.name,
+                  [(a.url, a.digest, a.page.label if a.page else None, a.start_page) for a in issue.articles]))
 
 
 def check_site(content: Content, summaries: dict[str, IssueSummary]) -> list[Problem]:

@@ -55,7 +55,7 @@ class Article:
     corrections: tuple[Correction, ...] = ()
     id_line: int = 0  # line of an explicit `id`, which must be unique site-wide
     draft: bool = False  # written by the importer and not yet reviewed
-    digest: str = ""  # hash of the source file's bytes
+    digest: str = ""  # hash of what the file says (parsed): unchanged by a reformatted front matter
     lead: str = ""  # the first paragraph, as plain text
     keywords: tuple[str, ...] = ()  # 关键词, from the words stage
     title_words: tuple[str, ...] = ()  # whole words of the title, for the search index
@@ -211,6 +211,9 @@ class IssueSummary:
     ids: tuple  # (explicit id, source, line), unique site-wide
     entries: tuple  # index entries it is listed in
     warnings: tuple  # (path, line, message)
+    headlines: str  # digest of what its issue page shows: masthead, 版面, every headline, the 目录
+    feed: str  # digest of what a feed shows of its articles
+    search: str  # digest of what its search files show: its articles' text, headlines and places
 
     @property
     def weekday(self) -> str:

@@ -72,10 +72,11 @@ class Row:
 class Decision:
     """What the write stage does to turn the spare (or an empty folder) into the new site."""
 
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → (group, key) of the new site
+    files: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # path → (group, key) where the new
+    #   site differs from the live one or from the spare (None: the file leaves the site); all others stay
     produce: list[Output] = field(default_factory=list)  # outputs whose bytes must be made or copied
     link: list[str] = field(default_factory=list)  # unchanged since the live site: hard-link from there
-    delete: list[str] = field(default_factory=list)  # in the spare, but no longer produced
+    delete: list[str] = field(default_factory=list)  # in the spare, but not in the new site
     kept: int = 0  # already right in the spare
 
 
@@ -84,54 +85,64 @@ def stale(groups: list[Group], known: dict[str, str]) -> list[Group]:
     return [g for g in groups if known.get(g.id) != g.key]
 
 
-def decide(groups: list[Group], expanded: dict[str, list[Output]], rows: dict[str, Row],
-           in_spare: set[str], in_live) -> Decision:
+def decide(groups: list[Group], expanded: dict[str, list[Output]], rows: dict[str, Row], in_spare,
+           strays: set[str], in_live) -> Decision:
     """The one diff rule, for every kind of output.
 
     A file of the new site needs nothing when the spare holds it with the same
     key; it is hard-linked from the live site when that holds it with the same
-    key; otherwise it is produced (written or copied). A file the state believes
-    in but the folder lacks (someone deleted it) counts as absent, whatever its
-    kind, so it is produced again. Files of an unexpanded group keep the keys the
-    state has for them; ``in_live(path)`` tells whether the live site really
-    has one. Spare files that nothing produces any more are deleted.
+    key; otherwise it is produced (written or copied). Files of an unexpanded
+    group keep the keys the state has for them. A file the state believes in but
+    the folder lacks (someone deleted it) counts as absent, whatever its kind, so
+    it is produced again: an unexpanded group with such a file must be expanded,
+    and ``decide`` raises ``Missing`` naming it. Files the spare holds that the
+    new site lacks are deleted.
 
-    An unexpanded group whose files cannot all be kept or linked must be
-    expanded: ``decide`` raises ``Missing`` naming them.
+    ``rows`` are the state's rows of every file that can need anything: those of
+    expanded groups and of groups that are gone, those at the paths of expanded
+    outputs, those whose spare copy is stale, and those in folders of the spare
+    that someone changed (``strays`` are the files found there). A file of an
+    unexpanded group with no row here is right in the spare. ``in_spare(path,
+    key)`` tells whether the spare really holds a file the state says it has;
+    ``in_live(path)`` whether the live site does.
     """
     decision = Decision()
-    members: dict[str, list[str]] = {}
-    for path, row in rows.items():
-        if row.live is not None:
-            members.setdefault(row.group, []).append(path)
-    missing = []
-    for group in groups:
-        if group.id in expanded:
-            for output in expanded[group.id]:
-                if output.path in decision.files:
-                    raise ValueError(f"two outputs claim the same file: {output.path}")
-                decision.files[output.path] = (group.id, output.key)
-                row = rows.get(output.path)
-                if row and row.spare == output.key and output.path in in_spare:
-                    decision.kept += 1
-                elif row and row.live == output.key and in_live(output.path):
-                    decision.link.append(output.path)
-                else:
-                    decision.produce.append(output)
-            continue
-        for path in members.get(group.id, ()):
-            row = rows[path]
-            decision.files[path] = (group.id, row.live)
-            if row.spare == row.live and path in in_spare:
+    produced: dict[str, str] = {}
+    for group_id, outputs in expanded.items():
+        for output in outputs:
+            if output.path in produced:
+                raise ValueError(f"two outputs claim the same file: {output.path}")
+            produced[output.path] = group_id
+            row = rows.get(output.path)
+            if row and row.spare == output.key and in_spare(output.path, row.spare):
                 decision.kept += 1
-            elif in_live(path):
-                decision.link.append(path)
+            elif row and row.live == output.key and in_live(output.path):
+                decision.link.append(output.path)
             else:
-                missing.append(group.id)
-                break
+                decision.produce.append(output)
+            if row is None or (row.group, row.live, row.spare) != (group_id, output.key, output.key):
+                decision.files[output.path] = (group_id, output.key)
+    current = {g.id for g in groups}
+    staying: set[str] = set(produced)
+    missing = set()
+    for path, row in rows.items():
+        if path in produced:
+            continue
+        if row.group in expanded or row.group not in current or row.live is None:
+            decision.files[path] = (row.group, None)  # no longer produced, or gone since the last build
+            continue
+        staying.add(path)
+        if row.spare == row.live and in_spare(path, row.spare):
+            decision.kept += 1
+        elif in_live(path):
+            decision.link.append(path)
+            decision.files[path] = (row.group, row.live)
+        else:
+            missing.add(row.group)
     if missing:
-        raise Missing(missing)
-    decision.delete = sorted(in_spare - decision.files.keys())
+        raise Missing(sorted(missing))
+    held = {p for p, row in rows.items() if in_spare(p, row.spare)} | strays
+    decision.delete = sorted(held - staying)
     return decision
 
 

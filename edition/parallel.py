@@ -9,9 +9,7 @@ seconds in one process runs there.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -41,6 +39,9 @@ def imap(function: Callable[[T], R], items: Sequence[T], jobs: int, each: float)
         return
     if _TASK is not None:
         raise RuntimeError("parallel.imap does not nest")
+    import multiprocessing  # only a build that forks needs them
+    from concurrent.futures import ProcessPoolExecutor
+
     _TASK = (function, items)
     chunk = max(1, min(256, len(items) // (count * 8)))
     try:

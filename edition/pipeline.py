@@ -46,7 +46,7 @@ from .outputs import Decision, Group, Missing, Output, Row, decide, digest, stal
 from .scan import Scan, file_digest, scan
 from .state import BuildLock, Delta, State, StateUnusable, new_state, pending_state, save_pending
 from .words import Segmenter, WordRow, read_dictionary, words
-from .writer import SiteWriter, built_id, listing, remove_leftovers
+from .writer import SiteWriter, built_id, changed_folders, remove_leftovers
 
 CODE_SUFFIXES = (".py",)
 PAGE_SECONDS = 0.001  # rendering one page, for parallel.map
@@ -192,7 +192,7 @@ class _Build:
         keys = self._keys(tree_scan, code)
         tree = tree_scan.digest()
         if state and state.meta("global") == keys["global"] and state.meta("tree") == tree and \
-                len(listing(o.out)) == int(state.meta("files", "-1")):
+                not changed_folders(o.out, state.folders(site_id) or {"": -1}):
             return self._nothing_changed(state)
 
         content = Content(tree_scan, o.base_url)
@@ -208,11 +208,11 @@ class _Build:
         self.stage("plan")
 
         full = state is None
-        writer = SiteWriter(o.out, "" if full else state.meta("spare"))
-        rows = state.outputs() if state else {}
+        spare = "" if full else state.meta("spare")
+        writer = SiteWriter(o.out, spare, state.folders(state.meta("spare_folders")) if spare else None)
         writer.open()
         try:
-            decision, expansions = self._decide(groups, library.stored, rows, writer)
+            decision, expansions, rows = self._decide(groups, library.stored, writer)
             self.stage("plan")
             produced = self._produce(decision, writer, library.bodies)
             for site_path in decision.link:
@@ -221,13 +221,13 @@ class _Build:
             self.stage("write")
             delta = self._delta(content, old_files, old, fresh, library, known_words, word_rows, groups,
                                 expansions, decision, rows, full)
-            build_id = digest(sorted(decision.files.items()))
+            total, name, removed, build_id = _tally(decision, rows, state)
             summaries = library.summaries
             counts = (f"built {len(summaries)} issues, {sum(s.articles for s in summaries.values())} articles, "
                       f"{sum(s.pages for s in summaries.values())} 版面")
-            removed = len({p for p, r in rows.items() if r.live is not None} - decision.files.keys())
-            delta.meta.update(version_meta(keys, tree, build_id, site_id if not full else build_id,
-                                           len(decision.files), counts, site.warnings, str(o.out.absolute())))
+            delta.meta.update(version_meta(keys, tree, build_id, site_id if not full else build_id, total, counts,
+                                           site.warnings, str(o.out.absolute())))
+            delta.meta["sum"] = name
             self._commit(path, writer, delta, site_id, build_id, full)
         except BaseException:
             writer.abort()
@@ -236,7 +236,7 @@ class _Build:
         kinds: dict[str, int] = {}
         for output in produced:
             kinds[output.kind] = kinds.get(output.kind, 0) + 1
-        return Result(counts, len(decision.files), writer.written, removed, full, False, site.warnings, self.note,
+        return Result(counts, total, writer.written, removed, full, False, site.warnings, self.note,
                       time.perf_counter() - self.started, self.stages, kinds, len(library.loaded))
 
     # -- stages ------------------------------------------------------------------------------
@@ -380,18 +380,31 @@ class _Build:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def _decide(self, groups: list[Group], known: dict, rows: dict, writer: SiteWriter):
-        """Expand the groups whose key changed (and any whose files went missing), then decide."""
-        out = str(self.o.out)
-        in_live = (lambda p: False) if self.state is None else (lambda p: os.path.isfile(os.path.join(out, p)))
+    def _decide(self, groups: list[Group], known: dict, writer: SiteWriter):
+        """Expand the groups whose key changed (and any whose files went missing), then decide,
+        reading the state's rows of only the files that can need anything."""
+        state, out = self.state, str(self.o.out)
+        rows: dict[str, Row] = {}
+        if state:
+            if writer.reused:  # files the last build changed, and those where someone changed the spare
+                rows.update(state.stale_outputs())
+                rows.update(state.outputs(folders=list(writer.changed)))
+            else:  # every file of the new site comes from the live site
+                rows.update(state.outputs())
+            current = {g.id for g in groups}
+            rows.update(state.outputs(groups=[g for g in known if g not in current]))
+        in_live = (lambda p: False) if state is None else (lambda p: os.path.isfile(os.path.join(out, p)))
         todo = stale(groups, known)
         expansions: dict[str, object] = {}
         by_id = {g.id: g for g in groups}
         while True:
             self._expand(todo, expansions, by_id)
+            if state:
+                rows.update(state.outputs(groups=[g.id for g in todo],
+                                          paths=[o.path for g in todo for o in expansions[g.id].outputs]))
             outputs = {gid: e.outputs for gid, e in expansions.items()}
             try:
-                return decide(groups, outputs, rows, writer.files, in_live), expansions
+                return decide(groups, outputs, rows, writer.in_spare, writer.strays(), in_live), expansions, rows
             except Missing as missing:
                 todo = [by_id[g] for g in missing.groups]
 
@@ -484,33 +497,71 @@ class _Build:
         delta.delete("groups", known_groups.keys() - {g.id for g in groups})
         for site_path, (group, key) in decision.files.items():
             old_row = rows.get(site_path)
-            new = Row(group, key, key if full else (old_row.live if old_row else None))
-            if old_row != new:
-                delta.outputs[site_path] = new
-        for site_path, old_row in rows.items():
-            if site_path in decision.files:
-                continue
-            if old_row.live is None or full:
+            spare_key = key if full else (old_row.live if old_row else None)
+            if key is None and spare_key is None:
                 delta.delete("outputs", [site_path])  # in neither folder after this build
             else:
-                delta.outputs[site_path] = Row(old_row.group, None, old_row.live)  # the next spare still has it
+                delta.outputs[site_path] = Row(group, key, spare_key)
         return delta
 
     def _commit(self, path: Path, writer: SiteWriter, delta: Delta, site_id: str, build_id: str,
                 full: bool) -> None:
         """Swap the new site in and make the state match it, safe against a kill at any moment."""
+        state = self.state
+
+        def before_live(times: dict, copy: dict | None) -> None:
+            """Save the state of the new site before it goes live: a new database, or the changes."""
+            spare_folders = (build_id + "+copy" if copy is not None else "") if full else site_id
+            delta.folders[build_id] = times
+            if copy is not None:
+                delta.folders[spare_folders] = copy
+            delta.meta["spare_folders"] = spare_folders
+            if state:
+                delta.delete("folders", state.keys("folders") - {build_id, spare_folders})
+            if full:
+                new = State.create(new_state(path))
+                try:
+                    new.apply(delta)
+                finally:
+                    new.close()
+            else:
+                save_pending(path, site_id, build_id, delta)
+
+        writer.commit(build_id, before_live, keep_old=not full)
         if full:
-            new = State.create(new_state(path))
-            try:
-                new.apply(delta)
-            finally:
-                new.close()
-            writer.commit(build_id)
             os.replace(new_state(path), path)
             return
-        writer.commit(build_id, before_live=lambda: save_pending(path, site_id, build_id, delta), keep_old=True)
-        self.state.apply(delta)
+        state.apply(delta)
         pending_state(path).unlink(missing_ok=True)
+
+
+def _tally(decision: Decision, rows: dict, state: State | None) -> tuple[int, str, int, str]:
+    """The new site's file count, the sum that names it, the files removed, and its build id.
+
+    The id is a sum (modulo 2**128) of a hash of every (path, key) of the site, kept in the
+    state, so a build updates it from the files it changed and it equals a clean build's.
+    """
+    total = int(state.meta("files", "0")) if state else 0
+    sum_ = int(state.meta("sum", "0")) if state else 0
+    removed = 0
+    for site_path, (_, key) in decision.files.items():
+        old = rows.get(site_path)
+        before = old.live if old else None
+        if before == key:
+            continue
+        if before is not None:
+            sum_ -= _hash(site_path, before)
+            total -= 1
+            removed += key is None
+        if key is not None:
+            sum_ += _hash(site_path, key)
+            total += 1
+    sum_ %= 1 << 128
+    return total, str(sum_), removed, f"{sum_:032x}"
+
+
+def _hash(site_path: str, key: str) -> int:
+    return int(digest(site_path, key), 16)
 
 
 def version_meta(keys: dict, tree: str, build_id: str, spare: str, files: int, counts: str, warnings: list,

@@ -135,7 +135,7 @@ class Pages:
 
     def _site_pages(self) -> Iterator[Group]:
         site, library = self.site, self.library
-        latest = [(p.slug, p.latest.id, p.latest.digest) if p.latest else p.slug for p in site.publications]
+        latest = [(p.slug, p.latest.id, p.latest.headlines) if p.latest else p.slug for p in site.publications]
 
         def home() -> Expansion:
             issues = {p.slug: library.issue(p.latest.id) for p in site.publications if p.latest}
@@ -189,7 +189,7 @@ class Pages:
         yield self.single(f"publication:{pub.slug}", self.page("publication.html", pub.url, listed, pub=pub,
                                                                years=years))
         latest = pub.issues[-FEED_ISSUES:][::-1]
-        shows = [(s.id, s.digest) for s in latest]
+        shows = [(s.id, s.feed) for s in latest]
 
         def feed(results) -> Expansion:
             issues = self.library.issues([s.id for s in latest])
@@ -236,10 +236,8 @@ class Pages:
     def _expand_issue(self, issue: Issue, near: list, results) -> Expansion:
         pub, library = issue.publication, self.library
         pages = [(p.number, p.name) for p in issue.pages]
-        headlines = [(a.page.number if a.page else None, Headline.of(a), [x.name for x in a.authors], a.start_page)
-                     for a in issue.articles]  # the periodical's 目录 shows authors and start pages
-        outputs = [self.page("issue.html", issue.url, (issue.meta_digest, near, pages, headlines),
-                             pub=pub, issue=issue)]
+        summary = library.summaries[issue.id]  # its headlines digest: masthead, 版面, headlines, 目录
+        outputs = [self.page("issue.html", issue.url, (summary.headlines, near), pub=pub, issue=issue)]
         for page in issue.pages:
             shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in page.articles]
             outputs.append(self.page("page.html", page.url, (issue.meta_digest, page.number, pages, shown),
@@ -257,7 +255,8 @@ class Pages:
                 ld=functools.partial(metadata.article_ld, article, self.site, link, words),
                 qr=functools.partial(qr_svg, self.site, article.url) if self.site.qr else str))
         keywords = [library.words[a.source].keywords for a in issue.articles]
-        outputs.append(Output(issue.data_url, "data", digest(self.key, "data", issue.digest, keywords),
+        content = (issue.meta_digest, [(a.url, a.digest, a.page.number if a.page else None) for a in issue.articles])
+        outputs.append(Output(issue.data_url, "data", digest(self.key, "data", content, keywords),
                               functools.partial(self._issue_json, issue), bodies=tuple(issue.articles)))
         outputs += [Output(path, "asset", key, source=source) for path, source, key in issue.assets]
         return Expansion(outputs)

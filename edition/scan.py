@@ -73,28 +73,31 @@ class Scan:
         return h.hexdigest()
 
 
-def scan(root: str, known: dict[str, Entry] | None = None, hash_files: bool = True) -> Scan:
-    """Walk ``root``. ``known`` holds the entries of the last build; with ``hash_files`` False,
-    nothing is read and changed files get an empty digest (a cheap watcher's view)."""
+def scan(root: str, known: dict[str, tuple] | None = None, hash_files: bool = True) -> Scan:
+    """Walk ``root``. ``known`` holds the (size, modification time, digest) of each file at the last
+    build; with ``hash_files`` False, nothing is read and changed files get an empty digest (a
+    cheap watcher's view)."""
     known = known or {}
     root = os.fspath(root)
     real_root = os.path.realpath(root)
     result = Scan(root, {}, {})
     seen_folders = {real_root}
     pending = [""]
+    files, get, make = result.files, known.get, Entry._make
     while pending:
         folder = pending.pop()
+        prefix = folder + "/" if folder else ""
         try:
-            entries = sorted(os.scandir(os.path.join(root, folder) if folder else root), key=lambda e: e.name)
+            with os.scandir(root + "/" + folder if folder else root) as listing:
+                entries = [e for e in listing if not e.name.startswith(".")]
         except (FileNotFoundError, NotADirectoryError):
             continue  # removed while the scan ran: the next scan sees the change
-        subfolders = []
-        names = result.folders[folder] = []
+        result.folders[folder] = sorted(e.name for e in entries)
         for entry in entries:
-            if entry.name.startswith("."):
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(rel)
                 continue
-            names.append(entry.name)
-            rel = f"{folder}/{entry.name}" if folder else entry.name
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if target != real_root and not target.startswith(real_root + os.sep):
@@ -103,24 +106,21 @@ def scan(root: str, known: dict[str, Entry] | None = None, hash_files: bool = Tr
                 if os.path.isdir(target):
                     if target not in seen_folders:  # a link back up the tree would never end
                         seen_folders.add(target)
-                        subfolders.append(rel)
+                        pending.append(rel)
                     continue
-            elif entry.is_dir():
-                subfolders.append(rel)
-                continue
             try:
                 info = entry.stat()
             except FileNotFoundError:
                 continue
-            old = known.get(rel)
-            if old is not None and old.size == info.st_size and old.mtime == info.st_mtime_ns:
-                result.files[rel] = old
+            old = get(rel)
+            if old is not None and old[0] == info.st_size and old[1] == info.st_mtime_ns:
+                files[rel] = old if type(old) is Entry else make(old)
             elif not hash_files:
-                result.files[rel] = Entry(info.st_size, info.st_mtime_ns, "")
+                files[rel] = Entry(info.st_size, info.st_mtime_ns, "")
             else:
-                result.files[rel] = _hashed(result, rel, entry.path, info)
-        pending.extend(reversed(subfolders))
-    result.files = dict(sorted(result.files.items()))
+                files[rel] = _hashed(result, rel, entry.path, info)
+    result.files = dict(sorted(files.items()))
+    result.escaping.sort()
     return result
 
 

@@ -279,7 +279,7 @@ class Search:
         keys = []
         for month, summaries in self.months.items():
             # what a month's files show: each issue's files (text, headlines, places) and title words
-            key = digest(FORMAT_VERSION, [(s.id, s.digest, self.library.words_digest(s.id)) for s in summaries])
+            key = digest(FORMAT_VERSION, [(s.id, s.search, self.library.words_digest(s.id)) for s in summaries])
             keys.append(key)
             yield Group(MONTH + month, key, functools.partial(self._expand_month, month), heavy=True,
                         seconds=MONTH_SECONDS_PER_ARTICLE * sum(s.articles for s in summaries),

@@ -48,7 +48,7 @@ from .scan import Entry
 from .words import WordRow
 
 # marshal's format belongs to the Python version, so that is part of the state's version.
-VERSION = f"2/py{sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"4/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,9 +61,14 @@ CREATE TABLE listings(entry TEXT NOT NULL, issue TEXT NOT NULL, items BLOB NOT N
 CREATE INDEX listings_by_issue ON listings(issue);
 CREATE TABLE entries(id TEXT PRIMARY KEY, count INTEGER NOT NULL, pinyin TEXT NOT NULL, url TEXT NOT NULL);
 CREATE TABLE groups(id TEXT PRIMARY KEY, key TEXT NOT NULL, result BLOB);
-CREATE TABLE outputs(path TEXT PRIMARY KEY, grp TEXT NOT NULL, live TEXT, spare TEXT);
+CREATE TABLE outputs(path TEXT PRIMARY KEY, dir TEXT NOT NULL, grp TEXT NOT NULL, live TEXT, spare TEXT);
+CREATE INDEX outputs_by_group ON outputs(grp);
+CREATE INDEX outputs_by_folder ON outputs(dir);
+CREATE INDEX outputs_stale ON outputs(path) WHERE live IS NOT spare;
+CREATE TABLE folders(build TEXT PRIMARY KEY, mtimes BLOB NOT NULL);
 """
-KEYS = {"meta": "name", "groups": "id", "issues": "id", "entries": "id", "listings": "entry, issue"}
+KEYS = {"meta": "name", "groups": "id", "issues": "id", "entries": "id", "listings": "entry, issue",
+        "folders": "build"}
 
 
 class StateUnusable(Exception):
@@ -84,6 +89,7 @@ class Delta:
     entries: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # id → (count, pinyin, url)
     groups: dict[str, tuple[str, object]] = field(default_factory=dict)
     outputs: dict[str, Row] = field(default_factory=dict)
+    folders: dict[str, dict[str, int]] = field(default_factory=dict)  # build → its folders' modification times
     deleted: dict[str, set] = field(default_factory=dict)  # table → keys of rows to delete
 
     def delete(self, table: str, keys) -> None:
@@ -168,8 +174,9 @@ class State:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return row[0] if row else default
 
-    def files(self) -> dict[str, Entry]:
-        return {p: Entry(s, m, d) for p, s, m, d in self.db.execute("SELECT path, size, mtime, digest FROM files")}
+    def files(self) -> dict[str, tuple[int, int, str]]:
+        """Every content file: (size, modification time, digest), as the scan wants them."""
+        return {row[0]: row[1:] for row in self.db.execute("SELECT path, size, mtime, digest FROM files")}
 
     def parsed(self, issues: list[str]) -> dict[str, tuple[str, tuple]]:
         """Records of every file in these issue folders."""
@@ -214,10 +221,26 @@ class State:
         query = "SELECT id, result FROM groups WHERE id >= ? AND id < ? AND result IS NOT NULL"
         return {i: marshal.loads(r) for i, r in self.db.execute(query, (prefix, prefix + "\U0010ffff"))}
 
-    def outputs(self) -> dict[str, Row]:
-        """Every file of the live site and the spare."""
+    def outputs(self, *, groups=None, paths=None, folders=None) -> dict[str, Row]:
+        """Files of the live site and the spare: those of these groups, at these paths or directly in
+        these folders; every one of them if none is given."""
         query = "SELECT path, grp, live, spare FROM outputs"
+        if groups is None and paths is None and folders is None:
+            rows = self.db.execute(query)
+        else:
+            rows = [*self._where(query, "grp", groups or ()), *self._where(query, "path", paths or ()),
+                    *self._where(query, "dir", folders or ())]
+        return {p: Row(g, live, spare) for p, g, live, spare in rows}
+
+    def stale_outputs(self) -> dict[str, Row]:
+        """Files whose spare copy differs from the live one (the last build changed them)."""
+        query = "SELECT path, grp, live, spare FROM outputs WHERE live IS NOT spare"
         return {p: Row(g, live, spare) for p, g, live, spare in self.db.execute(query)}
+
+    def folders(self, build: str) -> dict[str, int] | None:
+        """Modification times of the folders of a built site, as they were when it was built."""
+        row = self.db.execute("SELECT mtimes FROM folders WHERE build = ?", (build,)).fetchone()
+        return marshal.loads(row[0]) if row else None
 
     def keys(self, table: str, prefix: str = "") -> set[str]:
         column = KEYS.get(table, "path")
@@ -264,8 +287,10 @@ class State:
                            ((i, *row) for i, row in delta.entries.items()))
             db.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?)",
                            ((i, k, None if r is None else marshal.dumps(r)) for i, (k, r) in delta.groups.items()))
-            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                           ((p, r.group, r.live, r.spare) for p, r in delta.outputs.items()))
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                           ((p, p[:max(p.rfind("/"), 0)], r.group, r.live, r.spare) for p, r in delta.outputs.items()))
+            db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                           ((b, marshal.dumps(m)) for b, m in delta.folders.items()))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -280,7 +305,7 @@ def encode_summary(s: IssueSummary) -> tuple:
     """An issue summary as plain values (marshal keeps no classes or dates)."""
     return (s.id, s.digest, s.publication, s.date.isoformat(), s.url, s.data_url, s.number_label, s.date_approximate,
             s.articles, s.pages, tuple(map(_headline, s.front)), tuple((c[0].isoformat(), *c[1:]) for c in s.corrections),
-            s.sitemap, s.values, s.names, s.ids, s.entries, s.warnings)
+            s.sitemap, s.values, s.names, s.ids, s.entries, s.warnings, s.headlines, s.feed, s.search)
 
 
 def decode_summary(row: tuple) -> IssueSummary:

@@ -39,28 +39,47 @@ def built_id(out: Path) -> str:
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("build:")), "")
 
 
-def listing(folder: Path) -> set[str]:
-    """Every file under ``folder`` as a site path, but the marker: one directory read per folder."""
-    found, pending = set(), [("", str(folder))]
-    while pending:
-        prefix, path = pending.pop()
+def folder_times(root: Path, folders) -> dict[str, int]:
+    """Modification times of these folders of a site ("" is the site itself); absent ones are left out.
+
+    A folder's time changes whenever a file in it is added, removed or renamed, so
+    comparing them with the times recorded when the site was built shows, at the
+    cost of one ``stat`` per folder, the folders where someone deleted files.
+    """
+    times = {}
+    for folder in folders:
         try:
-            entries = os.scandir(path)
+            times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
         except FileNotFoundError:
             continue
-        with entries:
+    return times
+
+
+def changed_folders(root: Path, recorded: dict[str, int]) -> dict[str, tuple[set[str], set[str]]]:
+    """The folders of ``root`` whose time is not the recorded one, each with the files and folders
+    it holds now (as site paths), or None for a folder that is gone."""
+    now = folder_times(root, recorded)
+    changed = {}
+    for folder, mtime in recorded.items():
+        if now.get(folder) == mtime:
+            continue
+        if folder not in now:
+            changed[folder] = None
+            continue
+        files, dirs = set(), set()
+        prefix = folder + "/" if folder else ""
+        with os.scandir(os.path.join(root, folder)) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((prefix + entry.name + "/", entry.path))
-                elif entry.name != MARKER:
-                    found.add(prefix + entry.name)
-    return found
+                if entry.name != MARKER:
+                    (dirs if entry.is_dir(follow_symlinks=False) else files).add(prefix + entry.name)
+        changed[folder] = (files, dirs)
+    return changed
 
 
 def remove_leftovers(out: Path) -> None:
     """Folders left beside ``out`` by builds that were killed: their process no longer runs."""
     out = Path(out).absolute()
-    for kind in ("building", "old"):
+    for kind in ("building", "old", "spare-building"):
         for folder in out.parent.glob(f".{out.name}.{kind}-*"):
             pid = folder.name.rsplit("-", 1)[1]
             if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
@@ -68,41 +87,72 @@ def remove_leftovers(out: Path) -> None:
 
 
 class SiteWriter:
-    """One build's folder: opened from the spare (``spare_id`` names the build it must be) or
-    empty, changed file by file, then swapped in with ``commit``."""
+    """One build's folder: opened from the spare (``spare_id`` names the build it must be,
+    ``recorded`` the times of its folders when it was built) or empty, changed file by file,
+    then swapped in with ``commit``."""
 
-    def __init__(self, out: Path, spare_id: str = ""):
+    def __init__(self, out: Path, spare_id: str = "", recorded: dict[str, int] | None = None):
         self.out = Path(out).absolute()
         self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
         self.spare = self.out.with_name(f".{self.out.name}.spare")
-        self.spare_id = spare_id
-        self.files: set[str] = set()  # the files the folder holds when opened
+        self.spare_id, self.recorded = spare_id, recorded
         self.reused = False  # opened from the spare
+        self.changed: dict[str, tuple[set[str], set[str]] | None] = {}  # its folders that someone changed
+        self.folders: set[str] = set()  # the folders the new site has
+        self.touched: set[str] = set()  # folders this build changed (their times are not the recorded ones)
         self.written = 0  # files written or copied (links are not: they add no bytes)
         self._made: set[str] = set()
 
     def open(self) -> "SiteWriter":
         remove_leftovers(self.out)
-        if self.spare_id and built_id(self.spare) == self.spare_id:
+        if self.spare_id and self.recorded is not None and built_id(self.spare) == self.spare_id:
+            self.changed = changed_folders(self.spare, self.recorded)
             os.rename(self.spare, self.tmp)  # if this build dies, the next removes it as a leftover
-            self.files, self.reused = listing(self.tmp), True
+            self.reused = True
+            self.folders = {f for f in self.recorded if self.changed.get(f, ()) is not None}
+            for found in self.changed.values():
+                for folder in (found[1] - self.recorded.keys()) if found else ():
+                    shutil.rmtree(os.path.join(self.tmp, folder))  # made by someone else: nothing of the site
         else:
             if self.spare.exists():  # not the site the build state knows: its files cannot be trusted
                 shutil.rmtree(self.spare)
             self.tmp.mkdir(parents=True)
+            self.folders = {""}
         return self
+
+    def in_spare(self, site_path: str, spare_key: str | None) -> bool:
+        """Whether the folder holds a file the state says the spare has (``spare_key`` not None)."""
+        if not self.reused or spare_key is None:
+            return False
+        folder = site_path[:max(site_path.rfind("/"), 0)]
+        if folder not in self.changed:
+            return True
+        found = self.changed[folder]
+        return found is not None and site_path in found[0]
+
+    def strays(self) -> set[str]:
+        """Files in folders someone changed: the caller deletes those the site does not have."""
+        return {f for found in self.changed.values() if found for f in found[0]}
 
     def _target(self, site_path: str) -> str:
         if not site_path or site_path.startswith("/") or ".." in site_path.split("/"):
             raise ValueError(f"refusing to write outside the site: {site_path!r}")
         target = os.path.join(self.tmp, site_path)
-        if site_path in self.files:
-            os.unlink(target)  # it may be a hard link to the live file: replace, never write into
-            self.files.discard(site_path)
-        folder = os.path.dirname(target)
+        if self.reused:
+            try:
+                os.unlink(target)  # it may be a hard link to the live file: replace, never write into
+            except FileNotFoundError:
+                pass
+        folder = site_path[:max(site_path.rfind("/"), 0)]
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             self._made.add(folder)
+            parts = folder.split("/")
+            made = {"/".join(parts[:n]) for n in range(len(parts) + 1)}
+            self.touched.update(made - self.folders)  # new folders, and the folders they are made in
+            self.touched.update(f[:max(f.rfind("/"), 0)] for f in made - self.folders)
+            self.touched.add(folder)
+            self.folders.update(made)
         return target
 
     def write(self, site_path: str, data: bytes) -> None:
@@ -118,32 +168,60 @@ class SiteWriter:
         """The live site's file, unchanged since then: shared, not copied."""
         _link_or_copy(os.path.join(self.out, site_path), self._target(site_path))
 
-    def delete(self, site_paths: list[str]) -> None:
+    def delete(self, site_paths) -> None:
         emptied = set()
         for site_path in site_paths:
-            target = self.tmp.joinpath(*PurePosixPath(site_path).parts)
-            target.unlink(missing_ok=True)
-            self.files.discard(site_path)
-            emptied.update(p for p in target.parents if self.tmp in p.parents)
-        for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+            target = os.path.join(self.tmp, site_path)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                continue
+            folder = site_path[:max(site_path.rfind("/"), 0)]
+            while folder:
+                emptied.add(folder)
+                folder = folder[:max(folder.rfind("/"), 0)]
+        self.touched.update(emptied | {""})
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            path = os.path.join(self.tmp, folder)
+            if os.path.isdir(path) and not os.listdir(path):
+                os.rmdir(path)
+                self.folders.discard(folder)
+                self.touched.add(folder[:max(folder.rfind("/"), 0)])
+
+    def times(self) -> dict[str, int]:
+        """The times of the new site's folders, recorded for when it is the spare: those of the
+        folders this build (or someone) changed are read again, the others are as recorded."""
+        if not self.reused:
+            return folder_times(self.tmp, self.folders)
+        again = self.touched | self.changed.keys() | {""}
+        times = {f: t for f, t in self.recorded.items() if f in self.folders and f not in again}
+        times.update(folder_times(self.tmp, again & self.folders))
+        return times
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def commit(self, build_id: str, before_live=lambda: None, keep_old: bool = False) -> None:
-        """Mark the folder as build ``build_id`` and swap it in; ``before_live`` runs just before.
+    def commit(self, build_id: str, before_live=lambda times, copy: None, keep_old: bool = False) -> None:
+        """Mark the folder as build ``build_id`` and swap it in.
 
         With ``keep_old`` (an incremental build: the state knows the old site's files)
-        the old live site becomes the spare; otherwise it is deleted and the new site
-        is linked as the spare instead.
+        the old live site becomes the spare; otherwise it is deleted, and a copy of the
+        new site made of hard links becomes the spare. Just before the swap,
+        ``before_live`` gets the times of the new site's folders and of the copy's
+        (None without one), for the build state.
         """
         marker = self.tmp / MARKER
         marker.unlink(missing_ok=True)
         marker.write_text("Built by build.py; the next build replaces this whole folder.\n"
                           f"build: {build_id}\n", encoding="utf-8")
-        before_live()
+        copy = self.out.with_name(f".{self.out.name}.spare-building-{os.getpid()}")  # a leftover if killed
+        copy_times = None
+        if not keep_old:
+            if _link_tree(self.tmp, copy):
+                copy_times = folder_times(copy, self.folders)
+            else:  # no hard links here: a spare would double the site, so the next build links instead
+                shutil.rmtree(copy)
+        before_live(self.times(), copy_times)
         old = self.tmp  # after an exchange, the old site is where the new one was
         if not (self.out.exists() and _exchange(self.tmp, self.out)):
             old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
@@ -155,11 +233,8 @@ class SiteWriter:
             return
         if old.exists():
             shutil.rmtree(old)
-        # named like this build's folder, so that a copy cut short by a kill is a leftover
-        if _link_tree(self.out, self.tmp):
-            os.rename(self.tmp, self.spare)
-        else:  # no hard links here: a spare would double the site, so the next build links instead
-            shutil.rmtree(self.tmp)
+        if copy_times is not None:
+            os.rename(copy, self.spare)
 
 
 def _link_tree(source: Path, target: Path) -> bool:

@@ -44,6 +44,12 @@ EDITS = {  # name → function(content folder); applied in this order, each on t
     "a new issue": lambda c: _new_issue(c),
     "a new byline name": lambda c: (c / "daily/2022-06-29/01/02-new.md").write_text(
         article("新记者的稿件", authors="[{name: 新记者, role: 记者}]", column="新栏目"), encoding="utf-8"),
+    # 汪强 sounds like 王强 (wangqiang): both author pages move, and so do the links to 王强 in another issue
+    "a byline name that sounds like another": lambda c: (c / "daily/2022-06-29/01/03-homophone.md").write_text(
+        article("同音的作者", authors="[{name: 汪强, role: 通讯员}]"), encoding="utf-8"),
+    # a name that an older title contains: jieba now keeps it whole there, so that title's words change
+    "a byline name found in an older title": lambda c: (c / "daily/2022-06-29/01/04-name-in-title.md").write_text(
+        article("人物专访", authors="[{name: 顶尖人才, role: 通讯员}]"), encoding="utf-8"),
     "a deleted article": lambda c: (c / "daily/2022-06-28/02/02-weather.md").unlink(),
     "issue metadata (a 版名)": lambda c: edit(c / "daily/2022-06-28/issue.yml", "name: 综合", "name: 综合新闻"),
     "a deleted issue": lambda c: shutil.rmtree(c / "daily/2022-06-27"),
@@ -61,6 +67,7 @@ def _new_issue(content: Path) -> None:
 
 
 def test_incremental_builds_equal_clean_builds_after_each_scripted_edit(tiny, build, tmp_path):
+    assert len(EDITS) == 15
     out = tmp_path / "out" / "site"
     total, summary = same_as_clean(build, tiny, out)
     assert written(summary) == total - 1  # all but the .edition-site marker
@@ -184,3 +191,23 @@ def test_a_damaged_or_foreign_spare_is_repaired_or_not_trusted(tiny, build, tmp_
         damage()
         edit(tiny / "daily/2022-06-28/01/01-lead.md", "第二段", f"第二段（第{n}次）")
         same_as_clean(build, tiny, out)
+
+
+def test_files_deleted_from_the_live_site_or_the_spare_are_produced_again(tiny, build, tmp_path):
+    """Whatever its kind, a file someone deleted is made again, never trusted to be there."""
+    out = tmp_path / "site"
+    spare = tmp_path / ".site.spare"
+    same_as_clean(build, tiny, out)
+    page, search_file = "daily/2022/06/28/01/index.html", "search/t/2022-06/0.js"
+    edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", "正文（一）")
+    for folder in (out, spare, out, spare):  # each folder, and again now that it holds other files
+        (folder / page).unlink(missing_ok=True)  # (the spare is the site before, which may lack it already)
+        (folder / search_file).unlink(missing_ok=True)
+        same_as_clean(build, tiny, out)
+        assert (out / page).is_file() and (out / search_file).is_file()
+    shutil.rmtree(out / "daily/2022/06/27")  # a whole folder
+    (out / "stray.html").write_text("someone's file")  # and one the site never had
+    code, summary, _ = build("--content", tiny, "--out", out)
+    assert code == 0 and "nothing changed" not in summary
+    same_as_clean(build, tiny, out)  # the spare is now the site that lacked the folder
+    assert not (out / "stray.html").exists() and (out / "daily/2022/06/27/first.html").is_file()
