@@ -13,6 +13,8 @@ import zipfile
 from html import escape
 from pathlib import Path
 
+from . import facts
+
 FOLDER = "edition"  # the one folder a reader sees after unzipping
 
 GUIDE = """<!doctype html>
@@ -45,7 +47,7 @@ def make_bundle(site_dir: Path, target: Path, title: str, language: str, issues:
     stamp = (max(latest.year, 1980), latest.month, latest.day, 0, 0, 0) if latest else (1980, 1, 1, 0, 0, 0)
     files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
     guide = GUIDE.format(lang=escape(language), title=escape(title), issues=issues, articles=articles,
-                         latest=f"{latest.year}年{latest.month}月{latest.day}日" if latest else "—")
+                         latest=facts.cn_date(latest) if latest else "—")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with zipfile.ZipFile(tmp, "w") as archive:

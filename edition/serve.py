@@ -137,14 +137,14 @@ def _handler(out: Path, preview: Preview):
 
 def serve(args, build) -> int:
     preview = Preview(args, build)
+    watched = [args.content, args.templates]
+    before = snapshot(watched)  # taken first: an edit made while the first build runs is seen
     preview.rebuild()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), _handler(args.out, preview))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {args.out} at http://127.0.0.1:{server.server_address[1]}/ — watching "
           f"{args.content} and {args.templates}; Ctrl-C stops", flush=True)
-    watched = [args.content, args.templates]
-    before = snapshot(watched)
     try:
         while True:
             time.sleep(POLL_SECONDS)

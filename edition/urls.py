@@ -14,7 +14,6 @@ need absolute addresses; ``absolute`` makes them when the site has a base URL.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from urllib.parse import urlencode
 
 HOME = "index.html"
@@ -104,10 +103,18 @@ def search_page(query: str = "", **params: str) -> str:
 
 
 def relative(target: str, here: str) -> str:
-    """The link from page ``here`` to ``target`` (both site paths); a query string is kept."""
+    """The link from page ``here`` to ``target`` (both site paths); a query string is kept.
+
+    Plain string work: site paths have no ``..`` and no leading ``/`` (posixpath.relpath
+    would ask the operating system for the working directory at every link).
+    """
     path, mark, rest = target.partition("?")
-    start = posixpath.dirname(here) or "."
-    return posixpath.relpath(path, start) + mark + rest
+    parts = path.split("/")
+    folders = here.split("/")[:-1]
+    same = 0
+    while same < len(folders) and same < len(parts) - 1 and folders[same] == parts[same]:
+        same += 1
+    return "../" * (len(folders) - same) + "/".join(parts[same:]) + mark + rest
 
 
 def absolute(base_url: str, target: str) -> str:

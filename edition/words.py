@@ -144,15 +144,20 @@ def words(articles, bodies, known: dict[str, WordRow], fresh: set[str], dictiona
             need_titles.append(article)
         rows[article.source] = WordRow(source, old.keywords if old else (), article.title,
                                        old.title_words if old else ())
-    if need_keywords:
-        extractor = segmenter.extractor(segmenter.tokenizer(dictionary))
-        found = parallel.map(lambda text: keywords(extractor, text), list(need_keywords.values()), jobs,
-                             each=ARTICLE_SECONDS)
-        for path, words_found in zip(need_keywords, found):
-            rows[path] = WordRow(rows[path].source, words_found, rows[path].title, rows[path].title_words)
-    if need_titles:
-        tokenizer = segmenter.tokenizer(set(dictionary) | names)
-        for article in need_titles:
-            row = rows[article.source]
-            rows[article.source] = WordRow(row.source, row.keywords, row.title, title_words(tokenizer, row.title))
+    titles = {a.source: a.title for a in need_titles}
+    if not need_keywords and not titles:
+        return rows
+    # both tokenizers are made before work is forked, so that the workers share them
+    extractor = segmenter.extractor(segmenter.tokenizer(dictionary)) if need_keywords else None
+    tokenizer = segmenter.tokenizer(set(dictionary) | names) if titles else None
+    work = sorted(need_keywords.keys() | titles.keys())
+
+    def cut(source: str) -> tuple:
+        return (keywords(extractor, need_keywords[source]) if source in need_keywords else None,
+                title_words(tokenizer, titles[source]) if source in titles else None)
+
+    for source, (found, cut_title) in zip(work, parallel.map(cut, work, jobs, each=ARTICLE_SECONDS)):
+        row = rows[source]
+        rows[source] = WordRow(row.source, row.keywords if found is None else found, row.title,
+                               row.title_words if cut_title is None else cut_title)
     return rows
