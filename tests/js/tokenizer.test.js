@@ -2,6 +2,14 @@
 const test = require("node:test");
 const assert = require("node:assert");
 const path = require("node:path");
+const { execFileSync } = require("node:child_process");
+
+// The build writes assets/search/facts.js from edition/facts.py; the tokenizer reads its Han ranges.
+const root = path.join(__dirname, "..", "..");
+const facts = execFileSync("python3", ["-c", "import sys; from edition.facts import browser_facts; " +
+                                             "sys.stdout.buffer.write(browser_facts())"], { cwd: root });
+global.self = {};
+new Function(facts.toString("utf-8")).call(global.self);
 const tokenizer = require("../../templates/assets/search/tokenizer.js");
 const cases = require("../fixtures/tokenizer_cases.json");
 
@@ -27,4 +35,9 @@ for (const c of hashCases) {
 
 test("needles are the normalized runs of a query", () => {
   assert.deepStrictEqual(tokenizer.needles("平湖 好人，ＧＤＰ"), ["平湖", "好人", "gdp"]);
+});
+
+test("the Han ranges are the build's, not a copy", () => {
+  assert.ok(global.self.edition.facts.hanRanges.length >= 8);
+  assert.deepStrictEqual(tokenizer.indexTokens("〇𠀀"), ["〇𠀀", "〇", "𠀀"]);
 });

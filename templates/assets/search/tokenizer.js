@@ -1,12 +1,11 @@
 /* The search tokenizer, kept identical to edition/tokenizer.py (see tests/fixtures/tokenizer_cases.json).
    Han text becomes overlapping bigrams plus single characters, Latin letters and digits whole words.
-   Strings are walked by code point (Array.from), so astral characters match the Python side. */
+   Strings are walked by code point (Array.from), so astral characters match the Python side.
+   The Han ranges come from the build (assets/search/facts.js, made from edition/facts.py). */
 (function (root) {
   "use strict";
-  var HAN_RANGES = [
-    [0x3007, 0x3007], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff],
-    [0x20000, 0x2a6df], [0x2a700, 0x2ee5f], [0x2f800, 0x2fa1f], [0x30000, 0x323af]
-  ];
+  var HAN_RANGES = (root.edition && root.edition.facts || {}).hanRanges;
+  if (!HAN_RANGES) throw new Error("assets/search/facts.js must be loaded before tokenizer.js");
   var WORD = /^[\p{L}\p{N}]$/u;
 
   function isHan(ch) {
