@@ -650,12 +650,8 @@ class Issues:
         for rel in files:
             if rel not in p.records:
                 continue
+            article = article_from_record(p.records[rel][1], content.shown(rel), issue)
             r = ArticleRecord._make(p.records[rel][1])
-            article = Article(content.shown(rel), r.slug, r.order, r.title, r.kind, r.kicker, r.subtitle,
-                              tuple(Author(*a) for a in r.authors), r.column, r.start_page,
-                              tuple(Correction(dt.date.fromisoformat(d), n) for d, n in r.corrections),
-                              r.id_line, r.draft, r.content, r.lead,
-                              url=urls.article(pub.slug, date, r.slug), issue=issue)
             folder = posixpath.dirname(rel)
             media_base = "" if pub.kind == "periodical" else posixpath.basename(folder)
             for src, line in r.assets:
@@ -705,7 +701,14 @@ class Issues:
                            p.records, p.parsed, bodies)
 
 
-ENTRY_KINDS = ("section", "column", "author")  # 版名 (per newspaper), 栏目 (per publication), 作者 (site-wide)
+def article_from_record(record: tuple, source: str, issue: Issue, page: Page | None = None) -> Article:
+    """An article of ``issue`` made from its record (its 版面 is set by whoever knows it)."""
+    r = ArticleRecord._make(record)
+    pub = issue.publication
+    return Article(source, r.slug, r.order, r.title, r.kind, r.kicker, r.subtitle,
+                   tuple(Author(*a) for a in r.authors), r.column, r.start_page,
+                   tuple(Correction(dt.date.fromisoformat(d), n) for d, n in r.corrections), r.id_line, r.draft,
+                   r.content, r.lead, url=urls.article(pub.slug, issue.date, r.slug), issue=issue, page=page)
 
 
 def entry_id(kind: str, pub: str, name: str) -> str:

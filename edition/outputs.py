@@ -8,8 +8,12 @@ an unchanged group for nothing: its files and their keys are in the build
 state. Only a group whose key changed is expanded into its outputs.
 
 ``decide`` is the one diff rule for every kind of output; see its docstring.
-Adding an output type (an EPUB, a IIIF manifest) means adding a producer that
-yields groups: nothing here or in the pipeline changes.
+A group's expansion may leave a result in the build state (a search segment's
+documents), which the next build's expansion can start from; an output with
+nothing to make it from (``Output.kept``) is a file the last build made, which
+must still be where it was. Adding an output type (an EPUB, a IIIF manifest)
+means adding a producer that yields groups: nothing here or in the pipeline
+changes.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ class Output:
     data: bytes | None = None  # bytes already made with the group
     bodies: tuple = ()  # articles whose bodies producing needs, loaded before work is forked
 
+    @property
+    def kept(self) -> bool:
+        """A file the last build made, that stays as it is: none of produce, source and data."""
+        return self.produce is None and self.data is None and not self.source
+
     def __post_init__(self):
         if self.key is None and self.data is not None:
             self.key = bytes_digest(self.data)
@@ -45,16 +54,15 @@ class Output:
 @dataclass(slots=True)
 class Expansion:
     outputs: list[Output]
-    result: Any = None  # kept in the build state for groups that need it (see Group.needs)
+    result: Any = None  # kept in the build state: what the next build's expansion may start from
 
 
 @dataclass(slots=True)
 class Group:
     id: str
     key: str
-    expand: Callable[[dict], Expansion]  # given the results of the groups named by ``needs``
+    expand: Callable[[], Expansion]
     heavy: bool = False  # real work to expand: done on all cores
-    needs: str = ""  # expand after the groups whose id starts with this, with their results
     seconds: float = 0.0  # estimated cost of expanding, for parallel.map
     prepare: Callable[[], None] | None = None  # loads what expanding reads, before work is forked
 
@@ -108,6 +116,7 @@ def decide(groups: list[Group], expanded: dict[str, list[Output]], rows: dict[st
     """
     decision = Decision()
     produced: dict[str, str] = {}
+    missing = set()
     for group_id, outputs in expanded.items():
         for output in outputs:
             if output.path in produced:
@@ -118,13 +127,14 @@ def decide(groups: list[Group], expanded: dict[str, list[Output]], rows: dict[st
                 decision.kept += 1
             elif row and row.live == output.key and in_live(output.path):
                 decision.link.append(output.path)
+            elif output.kept:  # nothing to make it from: the group must make all of its files again
+                missing.add(group_id)
             else:
                 decision.produce.append(output)
             if row is None or (row.group, row.live, row.spare) != (group_id, output.key, output.key):
                 decision.files[output.path] = (group_id, output.key)
     current = {g.id for g in groups}
     staying: set[str] = set(produced)
-    missing = set()
     for path, row in rows.items():
         if path in produced:
             continue

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from . import LUNR_JS, PROJECT, indexes, parallel, urls
 from .errors import ContentError, Problem
-from .load import RECORD_VERSION, Content, Issues, LoadedIssue, check_site, link_neighbours
+from .load import RECORD_VERSION, Content, Issues, LoadedIssue, article_from_record, check_site, link_neighbours
 from .model import Fetched, Issue, IssueSummary
 from .outputs import Decision, Group, Missing, Output, Row, decide, digest, stale
 from .scan import Scan, file_digest, scan
@@ -113,8 +113,9 @@ class Library:
     asked for), bodies and words (fetched when first asked for), and the index entries."""
 
     def __init__(self, content: Content, loader: Issues, summaries: dict[str, IssueSummary], stored: dict,
-                 loaded: dict[str, LoadedIssue], state: State | None):
+                 loaded: dict[str, LoadedIssue], state: State | None, out: Path, old_files: dict):
         self.content, self.site, self.loader, self.state = content, content.site, loader, state
+        self.out, self.old_files = out, old_files  # the live site, and the content files of the last build
         self.summaries, self.stored = summaries, stored
         self._issues = {i: one.issue for i, one in loaded.items()}
         self.loaded = set(loaded)  # the issues whose group the build must key
@@ -126,6 +127,15 @@ class Library:
         self.words_digests: dict[str, str] = {}
         self.words = self.bodies = Fetched({})
 
+    def add(self, loaded: dict[str, LoadedIssue]) -> None:
+        """Issues the build loaded because their pages must be made again (their group keyed)."""
+        self._issues.update({i: one.issue for i, one in loaded.items()})
+        self.loaded |= set(loaded)
+        link_neighbours(self.site, self._issues)
+
+    def loaded_articles(self) -> list:
+        return [a for i in sorted(self.loaded) for a in self._issues[i].articles]
+
     def issue(self, issue_id: str) -> Issue:
         return self.issues([issue_id])[issue_id]
 
@@ -135,6 +145,44 @@ class Library:
             self._issues.update({i: one.issue for i, one in self.loader.load(missing).items()})
             link_neighbours(self.site, self._issues)
         return {i: self._issues[i] for i in ids}
+
+    # -- what the last build left, for producers that update their files instead of remaking them --
+
+    def previous_result(self, group_id: str):
+        """The result the group's last expansion left in the build state, or None."""
+        return self.state.result(group_id) if self.state else None
+
+    def previous_files(self, group_id: str) -> dict[str, str]:
+        """The group's files in the live site, with their keys (the build state's rows)."""
+        if not self.state:
+            return {}
+        return {p: r.live for p, r in self.state.outputs(groups=[group_id]).items() if r.live is not None}
+
+    def read_live(self, site_path: str) -> bytes | None:
+        try:
+            with open(os.path.join(self.out, site_path), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def previous_articles(self, articles: list) -> list | None:
+        """These articles as the last build read them: (article, text, title words) each, or None
+        when the state lacks one or its issue.yml changed since (its 版面 may have other names)."""
+        if not self.state:
+            return None
+        root = len(self.content.scan.root) + 1
+        rels = [a.source[root:] for a in articles]
+        records = self.state.records(rels)
+        bodies, words = self.state.bodies(rels), self.state.words(rels)
+        found = []
+        for article, rel in zip(articles, rels):
+            meta = article.issue.id + "/issue.yml"
+            if rel not in records or rel not in bodies or rel not in words or \
+                    self.old_files.get(meta, (0, 0, ""))[2] != self.content.scan.files[meta].digest:
+                return None
+            old = article_from_record(records[rel][1], article.source, article.issue, article.page)
+            found.append((old, bodies[rel].text, words[rel].title_words))
+        return found
 
     def words_digest(self, issue_id: str) -> str:
         return self.words_digests[issue_id]
@@ -160,6 +208,7 @@ class _Build:
         self.stages: dict[str, float] = {}
         self.started = self.mark = time.perf_counter()
         self.state: State | None = None
+        self.old_files: dict = {}
         self.note = ""
 
     def stage(self, name: str) -> None:
@@ -185,7 +234,7 @@ class _Build:
             except StateUnusable as exc:
                 self.note = str(exc) if site_id or path.exists() else ""
         state = self.state
-        old_files = state.files() if state else {}
+        old_files = self.old_files = state.files() if state else {}
         tree_scan = scan(str(o.content), old_files)
         code = _code_key(o.templates)
         self.stage("scan")
@@ -256,22 +305,21 @@ class _Build:
 
         names = {n for s in summaries.values() for n in s.names}
         old_names = {n for _, _, s in old.values() for n in s.names} if same["words"] else set()
-        library = Library(content, loader, summaries, state.groups() if state else {}, fresh, state)
+        library = Library(content, loader, summaries, state.groups() if state else {}, fresh, state, o.out,
+                          self.old_files)
         extra = self._entries(library, fresh, old, same["global"])
         extra |= self._neighbours(site, old)
         if state and names != old_names:
             extra |= {rel[:rel.find("/", rel.find("/") + 1)] for rel in state.titles_containing(names ^ old_names)}
         extra = {i for i in extra if i in summaries and i not in fresh}
         also = loader.load(sorted(extra))
-        library._issues.update({i: one.issue for i, one in also.items()})
-        library.loaded |= set(also)
-        link_neighbours(site, library._issues)
+        library.add(also)
         self.stage("load")
 
         rel_of = {content.shown(rel): rel for one in (*fresh.values(), *also.values()) for rel in one.records}
         library.bodies = Fetched({s: b for one in fresh.values() for s, b in one.bodies.items()},
                                  self._fetch(lambda rels: state.bodies(rels), content) if state else None)
-        articles = [a for i in sorted(library.loaded) for a in library._issues[i].articles]
+        articles = library.loaded_articles()
         known_words = {content.shown(r): w for r, w in state.words([rel_of[a.source] for a in articles]).items()} \
             if same["words"] else {}
         fresh_sources = {content.shown(rel) for one in fresh.values() for rel in one.parsed}
@@ -281,7 +329,7 @@ class _Build:
                           names ^ old_names, self.resources.segmenter, o.jobs)
         library.words = Fetched(word_rows, self._fetch(lambda rels: state.words(rels), content) if state else None)
         for issue_id in library.loaded:
-            issue = library._issues[issue_id]
+            issue = library.issue(issue_id)
             library.words_digests[issue_id] = digest([(a.source[len(content.scan.root):], word_rows[a.source].keywords,
                                                        word_rows[a.source].title_words) for a in issue.articles])
         for issue_id, (_, words_digest, _) in old.items():
@@ -398,7 +446,7 @@ class _Build:
         expansions: dict[str, object] = {}
         by_id = {g.id: g for g in groups}
         while True:
-            self._expand(todo, expansions, by_id)
+            self._expand(todo, expansions)
             if state:
                 rows.update(state.outputs(groups=[g.id for g in todo],
                                           paths=[o.path for g in todo for o in expansions[g.id].outputs]))
@@ -408,42 +456,34 @@ class _Build:
             except Missing as missing:
                 todo = [by_id[g] for g in missing.groups]
 
-    def _expand(self, todo: list[Group], expansions: dict, current: dict) -> None:
-        """Expand groups: the heavy ones (search months) on all cores, then those that need results."""
-        first = [g for g in todo if not g.needs]
-        later = [g for g in todo if g.needs]
+    def _expand(self, todo: list[Group], expansions: dict) -> None:
+        """Expand groups: the heavy ones (search segments) on all cores, after what they read is loaded."""
         mark = time.perf_counter()
-        heavy = [g for g in first if g.heavy]
+        heavy = [g for g in todo if g.heavy]
         for group in heavy:
             if group.prepare:
                 group.prepare()
-        for group, expansion in zip(heavy, parallel.imap(lambda g: g.expand({}), heavy, self.o.jobs,
+        for group, expansion in zip(heavy, parallel.imap(lambda g: g.expand(), heavy, self.o.jobs,
                                                          each=sum(g.seconds for g in heavy) / max(len(heavy), 1))):
             expansions[group.id] = expansion
         searched = time.perf_counter() - mark
-        for group in first:
-            if not group.heavy:
-                expansions[group.id] = group.expand({})
-        for group in later:
-            results = self.state.results(group.needs) if self.state else {}
-            results.update({gid: e.result for gid, e in expansions.items() if gid.startswith(group.needs)})
-            results = {gid: r for gid, r in results.items() if gid in current}  # not of groups now gone
-            mark = time.perf_counter()
-            expansions[group.id] = group.expand(results)
-            searched += time.perf_counter() - mark
         self.stages["search"] = self.stages.get("search", 0.0) + searched
         self.mark += searched
+        for group in todo:
+            if not group.heavy:
+                expansions[group.id] = group.expand()
 
     def _produce(self, decision: Decision, writer: SiteWriter, bodies: Fetched) -> list[Output]:
         """Make every output the decision names, on all cores, writing each as it comes."""
         made = [o for o in decision.produce if o.produce is not None]
         bodies.load([a for o in made for a in o.bodies])
+        for output in decision.produce:  # writing the search index's files is part of making it
+            if output.produce is None and output.data is not None:
+                writer.write(output.path, output.data)
+        self.stage("search")
         for output in decision.produce:
-            if output.produce is None:
-                if output.data is not None:
-                    writer.write(output.path, output.data)
-                else:
-                    writer.copy(output.path, output.source)
+            if output.produce is None and output.data is None:
+                writer.copy(output.path, output.source)
         self.stage("write")
         results = parallel.imap(lambda o: o.produce(), made, self.o.jobs, each=PAGE_SECONDS)
         if self.o.progress:

@@ -127,11 +127,11 @@ class Pages:
     def _carried(self, group_id: str, expand) -> Group:
         """A group this build has no reason to key again: the state's key stands; expanded only if
         its files went missing."""
-        return Group(group_id, self.library.stored.get(group_id, ""), lambda results: expand())
+        return Group(group_id, self.library.stored.get(group_id, ""), expand)
 
     @staticmethod
     def single(group_id: str, output: Output) -> Group:
-        return Group(group_id, output.key, lambda results: Expansion([output]))
+        return Group(group_id, output.key, lambda: Expansion([output]))
 
     def _site_pages(self) -> Iterator[Group]:
         site, library = self.site, self.library
@@ -141,7 +141,7 @@ class Pages:
             issues = {p.slug: library.issue(p.latest.id) for p in site.publications if p.latest}
             return Expansion([self.page("home.html", urls.HOME, latest, latest=issues)])
 
-        yield Group("home", digest(self.key, "home", latest), lambda results: home())
+        yield Group("home", digest(self.key, "home", latest), home)
         counts = [(p.slug, sorted(p.issue_counts_by_year.items())) for p in site.publications]
         yield self.single("archive", self.page("archive.html", urls.ARCHIVE, counts))
         yield self.single("404", self.page("404.html", urls.NOT_FOUND, ()))
@@ -157,7 +157,7 @@ class Pages:
         page = self.page("corrections.html", urls.CORRECTIONS, corrections, corrections=corrections)
         feed = self._feed(corrections, urls.CORRECTIONS_FEED, f"{site.title} · 更正", "本站刊出后的更正", urls.CORRECTIONS,
                           [self._correction_entry(c) for c in corrections])
-        yield Group("corrections", digest(page.key, feed.key), lambda results: Expansion([page, feed]))
+        yield Group("corrections", digest(page.key, feed.key), lambda: Expansion([page, feed]))
         everything = [(s.url, s.number_label, s.articles) for s in site.issues]
         data = Output(urls.DATA_INDEX, "data", digest(self.key, "archive-index", everything),
                       lambda: metadata.to_json(metadata.archive_index(site)))
@@ -191,7 +191,7 @@ class Pages:
         latest = pub.issues[-FEED_ISSUES:][::-1]
         shows = [(s.id, s.feed) for s in latest]
 
-        def feed(results) -> Expansion:
+        def feed() -> Expansion:
             issues = self.library.issues([s.id for s in latest])
             entries = [self._article_entry(a) for s in latest for a in issues[s.id].articles]
             return Expansion([self._feed(shows, pub.feed_url, pub.name, f"{pub.name}最近{len(latest)}期", pub.url,
@@ -208,7 +208,7 @@ class Pages:
         shows = [(m.key, [(s.url, s.number_label, s.date_approximate, s.front) for s in m.issues]) for m in months]
         key = digest(self.key, "year", pub.slug, year, before, after, shows)
 
-        def expand(results) -> Expansion:
+        def expand() -> Expansion:
             outputs = [self.page("year.html", urls.year(pub.slug, year),
                                  ([(m.key, [(s.url, s.number_label, s.date_approximate) for s in m.issues])
                                    for m in months], before, after),
@@ -222,7 +222,7 @@ class Pages:
         return Group(f"year:{pub.slug}/{year}", key, expand)
 
     def _load_issue_group(self, issue_id: str) -> Expansion:
-        return self._issue_group(self.library.issue(issue_id)).expand({})
+        return self._issue_group(self.library.issue(issue_id)).expand()
 
     def _issue_group(self, issue: Issue) -> Group:
         """An issue's pages, its articles, its open data and its files: one group, since most edits
@@ -233,7 +233,7 @@ class Pages:
         key = digest(self.key, "issue", issue.digest, library.words_digest(issue.id), near, links)
         return Group(f"issue:{issue.url}", key, functools.partial(self._expand_issue, issue, near))
 
-    def _expand_issue(self, issue: Issue, near: list, results) -> Expansion:
+    def _expand_issue(self, issue: Issue, near: list) -> Expansion:
         pub, library = issue.publication, self.library
         pages = [(p.number, p.name) for p in issue.pages]
         summary = library.summaries[issue.id]  # its headlines digest: masthead, 版面, headlines, 目录
@@ -279,7 +279,7 @@ class Pages:
             if entry.id in library.changed_entries:
                 items = library.items(entry.id)
                 key = digest(self.key, "entry", entry.id, entry.slug, entry.count, items)
-                yield Group(f"index:{entry.id}", key, lambda results, expand=expand, items=items: expand(items))
+                yield Group(f"index:{entry.id}", key, lambda expand=expand, items=items: expand(items))
             else:
                 yield self._carried(f"index:{entry.id}", expand)
 
@@ -300,7 +300,7 @@ class Pages:
         site = self.site
         shows = [(s.id, s.sitemap) for s in site.issues] if site.base_url else []
 
-        def expand(results) -> Expansion:
+        def expand() -> Expansion:
             entries = [(urls.HOME, None), (urls.ARCHIVE, None)]
             if site.base_url:
                 for pub in site.publications:

@@ -1,20 +1,36 @@
-"""Stage: the prebuilt full-text search index, partitioned so a query loads only what it needs.
+"""Stage: the prebuilt full-text search index (format 2): compact postings, scored in the browser.
 
-Layout (all under ``search/``; every file is a script that calls ``edition._load``
-so it also loads from ``file://``, where fetch and workers are blocked):
+Files under ``search/``, each a script that calls ``edition._load(key, data)`` so
+that ``<script>`` loads it from ``file://`` too:
 
-- ``meta.js``: segments (one per month of issues) with their bucket counts, and the
-  filter values.
-- ``d/<h>.js``: the directory: for each token, the months that contain it.
-- ``s/<YYYY-MM>/b<h>.js`` and ``u<h>.js``: real lunr indexes, each over the postings
-  of the bigram/word tokens (``b``) or single Han characters (``u``) that hash to it.
-- ``s/<YYYY-MM>/days.js``: first document of each day, for date filters.
-- ``t/<YYYY-MM>/<ref>.js``: an article's text and what a result shows, to verify a
-  match exactly and cut the snippet.
+============================  =====================================================
+``meta.js``                   segments ``[key, first month, last month, documents,
+                              b buckets, u buckets]``, the fields and their boosts,
+                              BM25's k1 and b, texts per file, the filter values
+``s/<seg>/b<n>.js``           ``{term: postings}`` (each field's after its mark) for the words and Han
+                              bigrams (and jieba title words) whose bucket key
+                              hashes to ``n``; ``u<n>.js`` the same for single Han
+                              characters
+``s/<seg>/len.js``            ``{field: lengths}``: each document's field lengths
+``s/<seg>/days.js``           ``[[date, first document], …]``, for date filters
+``x/<seg>/<k>.js``            ``[[url, title, kicker, subtitle, date, publication,
+                              版面, bylines, 栏目, text], …]`` of documents
+                              ``k·TEXTS … k·TEXTS+TEXTS-1``
+============================  =====================================================
 
-Document refs are base-36 positions in date order within their month, so a
-change to one article touches only its own month and the directory entries of
-its tokens.
+Postings are what lunr's Builder counts, and no more: for each document that
+has the term in a field, its number (as a gap from the previous one) and the
+term's frequency there. The browser computes BM25 from them exactly as lunr's
+Builder would (idf from the segment's document count, the field's length and
+average length, k1, b, the field's boost, rounded to three places), builds a
+``lunr.Index`` of the query's terms, and lets lunr score. Weights depend on the
+whole segment, which is why they are not stored: a correction then changes only
+the postings of the terms whose counts changed, the length table (if a length
+changed) and the file with the article's text.
+
+A segment is a year, and each month of the newest year: so a new issue rebuilds
+one month, and a past year is indexed once (its months merge when the next year
+begins). Documents are numbered in date order within their segment.
 """
 
 from __future__ import annotations
@@ -22,28 +38,30 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
 from .facts import is_han
-from .model import Article
+from .model import Article, IssueSummary
 from .outputs import Expansion, Group, Output, digest
 from .tokenizer import normalize, terms_and_characters
 
-TITLE_BOOST = 10
+FORMAT_VERSION = 2
+FIELDS = ("t", "b", "a", "c")  # title (kicker, title, subtitle, title words), body, bylines, 栏目
+BOOSTS = {"t": 10, "b": 1, "a": 5, "c": 5}
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
-# Postings per bucket file: small buckets keep a query's download small, but every
-# (article, bucket) pair costs a field vector, so single characters, which only
-# one-character queries need, get few large buckets.
-POSTINGS_PER_BUCKET = {"b": 128, "u": 8192}
-MAX_BUCKETS = 2048
-MAX_DIRECTORY_FILES = 8192
-TOKENS_PER_DIRECTORY_FILE = 256
-FORMAT_VERSION = 1
-LUNR_VERSION = "2.3.9"  # the lunr.js whose serialized index the files hold (package.json pins it)
-MONTH = "search/month:"  # group ids of the months
-MONTH_SECONDS_PER_ARTICLE = 0.003  # indexing cost, for parallel.map
+TEXTS = 2  # documents per text file: a result loads little besides its own text
+DOCS_PER_BUCKET = 7  # b buckets ≈ documents / 7 (a power of two), so a bucket holds a few thousand postings
+CHARACTER_BUCKETS = 16  # u buckets are this many times fewer: only one-character queries read them
+SEGMENT = "search/seg:"  # group ids of the segments
+SECONDS_PER_DOCUMENT = 0.002  # indexing cost, for parallel.map
+DIGITS = "0123456789abcdefghijklmnopqrstuv"  # final base-32 digits …
+MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # … and digits with more to follow
+MARKS = {"t": "^", "b": "!", "a": "@", "c": "$"}  # a field's postings follow its mark: "!0a3^0"
+FIELD_OF = {mark: field for field, mark in MARKS.items()}
 
 
 def fnv1a(text: str) -> int:
@@ -63,37 +81,91 @@ def bucket_of(token: str) -> tuple[str, str]:
     return "b", token
 
 
-def buckets_for(postings: int, per_bucket: int, most: int = MAX_BUCKETS) -> int:
-    count = 1
-    while count * per_bucket < postings and count < most:
-        count *= 2
-    return count
+def buckets_for(documents: int) -> tuple[int, int]:
+    """(b, u) bucket counts of a segment: by its documents only, so a correction never changes them."""
+    b = 8
+    while b * DOCS_PER_BUCKET < documents and b < 4096:
+        b *= 2
+    return b, max(1, b // CHARACTER_BUCKETS)
 
 
-def base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
+def _number(number: int) -> str:
+    digits = []
     while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
+        number, rest = divmod(number, 32)
+        digits.append(rest)
         if not number:
-            return out
+            break
+    return "".join(MORE[d] for d in reversed(digits[1:])) + DIGITS[digits[0]]
 
 
-def month_number(year: int, month: int) -> int:
-    return year * 12 + month - 1
+_SMALL = [_number(n) for n in range(4096)]  # most numbers are small: their spelling is looked up
 
 
-def encode_months(months: list[int]) -> str:
-    """Sorted month numbers as base-36 ranges: ``"1bhc-1bhf,1bhk"``."""
-    parts, start = [], None
-    for i, m in enumerate(months):
-        if start is None:
-            start = m
-        if i + 1 == len(months) or months[i + 1] != m + 1:
-            parts.append(base36(start) if start == m else f"{base36(start)}-{base36(m)}")
-            start = None
-    return ",".join(parts)
+def encode_numbers(numbers) -> str:
+    """Whole numbers as base-32 digits, one character each, the last of each number from DIGITS."""
+    small = _SMALL
+    return "".join(small[n] if n < 4096 else _number(n) for n in numbers)
+
+
+_VALUE = {c: n for n, c in enumerate(DIGITS)} | {c: n + 32 for n, c in enumerate(MORE)}
+
+
+def decode_numbers(text: str) -> list[int]:
+    numbers, number = [], 0
+    for char in text:
+        value = _VALUE[char]
+        if value < 32:
+            numbers.append(number * 32 + value)
+            number = 0
+        else:
+            number = number * 32 + value - 32
+    return numbers
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    """(document, frequency) pairs in document order: the gap from the last document, doubled,
+    plus one when the frequency is above one, which then follows (less two)."""
+    small, out, last = _SMALL, [], -1
+    for doc, tf in postings:
+        gap = (doc - last - 1) * 2
+        last = doc
+        if tf > 1:
+            out.append(small[gap + 1] if gap < 4095 else _number(gap + 1))
+            out.append(small[tf - 2] if tf < 4098 else _number(tf - 2))
+        else:
+            out.append(small[gap] if gap < 4096 else _number(gap))
+    return "".join(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    numbers, postings, last, n = decode_numbers(text), [], -1, 0
+    while n < len(numbers):
+        value = numbers[n]
+        doc = last + 1 + value // 2
+        if value & 1:
+            n += 1
+            postings.append((doc, numbers[n] + 2))
+        else:
+            postings.append((doc, 1))
+        last = doc
+        n += 1
+    return postings
+
+
+def encode_entry(fields: dict[str, list[tuple[int, int]]]) -> str:
+    """A term's postings in every field that has it, each after the field's mark, in FIELDS order."""
+    return "".join(MARKS[f] + encode_postings(fields[f]) for f in FIELDS if f in fields)
+
+
+def decode_entry(text: str) -> dict[str, list[tuple[int, int]]]:
+    found, field, start = {}, None, 0
+    for n, char in enumerate(text + "^"):
+        if char in FIELD_OF:
+            if field:
+                found[field] = decode_postings(text[start:n])
+            field, start = FIELD_OF.get(char), n + 1
+    return found
 
 
 def filter_tokens(article: Article) -> list[str]:
@@ -105,226 +177,32 @@ def filter_tokens(article: Article) -> list[str]:
     return tokens
 
 
-@dataclass
+def byline_text(article: Article) -> str:
+    return " ".join(a.label for a in article.authors)
+
+
+@dataclass(frozen=True)
 class Doc:
     """What the index needs of one article, small enough to send to a worker process."""
 
-    ref: str
+    url: str
     date: str
-    body: str
-    heading: str  # kicker, title and subtitle
-    title_words: list[str]
-    filters: list[str]
-    shown: dict  # what a result shows, and the text it is verified against
+    fields: dict  # field → its tokens, with repeats, in the order lunr's Builder is given them
+    shown: tuple  # what a result shows, and what it is verified against
+
+    @property
+    def digest(self) -> str:
+        return digest(self.url, self.date, sorted(self.fields.items()), self.shown)
 
 
-def _script(key: str, data) -> bytes:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f'edition._load("{key}",{payload});\n'.encode("utf-8")
-
-
-def _counted(docs: list[Doc]) -> tuple[dict, list, set[str]]:
-    """Postings, per-field term counts and the vocabulary of a month's documents.
-
-    Postings are numbered in first-seen order, field by field, as lunr numbers them.
-    Single characters enter once per article: they only serve one-character
-    queries, and leaving out their repeats halves the work.
-    """
-    postings: dict[str, dict] = {}
-    fields: list[tuple[str, str, int, Counter]] = []  # (field ref, field, length, term counts)
-    vocabulary: set[str] = set()
-    for doc in docs:
-        body, characters = terms_and_characters(doc.body)
-        title, title_characters = terms_and_characters(doc.heading)
-        body += doc.filters + sorted(characters | title_characters)
-        title += doc.title_words
-        vocabulary.update(body, title)
-        for name, terms in (("b", body), ("t", title)):
-            counts = Counter(terms)  # tokens are lower-cased already, as lunr wants them; first-seen order
-            for term in counts:
-                posting = postings.get(term)
-                if posting is None:
-                    posting = postings[term] = {"b": {}, "t": {}, "_index": len(postings)}
-                posting[name][doc.ref] = {}
-            fields.append((f"{name}/{doc.ref}", name, len(terms), counts))
-    return postings, fields, vocabulary
-
-
-def month_parts(docs: list[Doc]) -> tuple[dict[str, dict], dict[str, int], set[str]]:
-    """A month's lunr index, already split into its bucket files.
-
-    Scoring is lunr 2.3.9's BM25 over the whole month, so lengths and document
-    counts are the month's. Each part holds its terms' postings and, in every
-    field vector, the weights of its own terms plus one filler weight at an
-    index no term uses, so the vector keeps its full length and lunr.js scores
-    each term exactly as the whole index would. The numbers are exactly those
-    of lunr.py's Builder followed by a split of its index (tests/test_search_index.py
-    checks that against lunr.py itself); computing them directly, with counters
-    and without the whole index in between, is several times faster.
-
-    Returns the parts by bucket name, the bucket count per namespace and the vocabulary.
-    """
-    postings, fields, vocabulary = _counted(docs)
-    load = {"b": 0, "u": 0}
-    for term, posting in postings.items():
-        load[bucket_of(term)[0]] += len(posting["b"]) + len(posting["t"])
-    sizes = {namespace: buckets_for(count, POSTINGS_PER_BUCKET[namespace]) for namespace, count in load.items()}
-    parts: dict[str, dict] = {}
-    place: dict[str, tuple] = {}  # term → (part, its index there, its index in the month, idf)
-    for term in sorted(postings):
-        namespace, hash_key = bucket_of(term)
-        name = f"{namespace}{fnv1a(hash_key) % sizes[namespace]}"
-        part = parts.get(name)
-        if part is None:
-            part = parts[name] = {"version": LUNR_VERSION, "fields": ["b", "t"], "fieldVectors": [],
-                                  "invertedIndex": [], "pipeline": []}
-        posting = postings[term]
-        number = len(part["invertedIndex"])
-        part["invertedIndex"].append([term, {"b": posting["b"], "t": posting["t"], "_index": number}])
-        place[term] = (name, number)
-    ends = {name: len(part["invertedIndex"]) for name, part in parts.items()}  # the filler's index
-    count = len(docs)
-    for term, posting in postings.items():  # idf as lunr computes it: documents counted per field
-        having = len(posting["b"]) + len(posting["t"])
-        place[term] += (posting["_index"], math.log(1 + abs((count - having + 0.5) / (having + 0.5))))
-    average = {name: sum(f[2] for f in fields if f[1] == name) / count for name in ("b", "t")} if count else {}
-    boost = {"b": 1, "t": TITLE_BOOST}
-    for ref, name, length, counts in fields:
-        norm = K1 * (1 - B + B * (length / average[name]))
-        weights = []
-        for term, tf in counts.items():
-            part, number, order, idf = place[term]
-            score = idf * ((K1 + 1) * tf) / (norm + tf)
-            score *= boost[name]
-            weights.append((order, round(score, 3), part, number))
-        weights.sort()  # the whole vector's order, in which the sums below are taken
-        total = 0.0
-        pieces: dict[str, list] = {}
-        for _, score, part, number in weights:
-            square = score * score
-            total += square
-            piece = pieces.get(part)
-            if piece is None:
-                pieces[part] = [square, number, score]
-            else:
-                piece[0] += square
-                piece += (number, score)
-        for part, piece in pieces.items():
-            vector = piece[1:]
-            if len(vector) > 2:  # lunr.js needs each vector in term order
-                vector = [x for pair in sorted(zip(vector[0::2], vector[1::2])) for x in pair]
-            filler = round(math.sqrt(max(total - piece[0], 0.0)), 3)
-            if filler:
-                vector += (ends[part], filler)
-            parts[part]["fieldVectors"].append([ref, vector])
-    return parts, sizes, vocabulary
-
-
-def month_files(key: str, docs: list[Doc]) -> tuple[list[tuple[str, bytes]], list[int], set[str]]:
-    """Everything one month contributes: bucket, days and text files, bucket counts, tokens.
-
-    Runs in a worker process; it depends only on the month's own articles, so a
-    change elsewhere never rewrites these files.
-    """
-    parts, sizes, vocabulary = month_parts(docs)
-    files = []
-    for namespace in ("b", "u"):
-        for number in range(sizes[namespace]):
-            name = f"s/{key}/{namespace}{number}"
-            files.append((f"search/{name}.js", _script(name, parts.get(f"{namespace}{number}"))))
-    days, last = [], None
-    for position, doc in enumerate(docs):
-        if doc.date != last:
-            days.append([doc.date, position])
-            last = doc.date
-    files.append((f"search/s/{key}/days.js", _script(f"s/{key}/days", days)))
-    for doc in docs:
-        files.append((f"search/t/{key}/{doc.ref}.js", _script(f"t/{key}/{doc.ref}", doc.shown)))
-    # Title words ride in their first bigram's bucket and are only looked up there.
-    return files, [sizes["b"], sizes["u"]], {t for t in vocabulary if bucket_of(t)[1] == t}
-
-
-class Search:
-    """The search producer: one group per month of articles, and one for the directory and meta.js.
-
-    A month's files depend only on that month's articles (their text, headline,
-    title words and place), so a correction re-indexes one month; its files are
-    keyed by their bytes, so only those that changed are written. The directory
-    is made from every month's terms, which each month's group leaves in the
-    build state as its result. A month's key comes from its issues' summaries
-    and word digests, so a build loads a month's issues only to index it again.
-    """
-
-    def __init__(self, library):
-        self.library, self.site = library, library.site
-        order = {pub.slug: n for n, pub in enumerate(self.site.publications)}
-        issues = sorted(self.site.issues, key=lambda s: (s.date, order[s.publication]))
-        self.months: dict[str, list] = defaultdict(list)
-        for summary in issues:  # sorted() is stable: reading order within an issue stays
-            self.months[f"{summary.date.year:04d}-{summary.date.month:02d}"].append(summary)
-
-    def articles(self, month: str) -> list[Article]:
-        issues = self.library.issues([s.id for s in self.months[month]])
-        return [a for s in self.months[month] for a in issues[s.id].articles]
-
-    def docs(self, articles: list[Article]) -> list[Doc]:
-        bodies, words = self.library.bodies, self.library.words
-        bodies.load(articles)
-        return [Doc(ref=base36(n), date=a.issue.date.isoformat(), body=bodies[a].text, heading=a.heading,
-                    title_words=list(words[a.source].title_words), filters=filter_tokens(a),
-                    shown=_shown(a, bodies[a].text))
-                for n, a in enumerate(articles)]
-
-    def groups(self) -> Iterator[Group]:
-        keys = []
-        for month, summaries in self.months.items():
-            # what a month's files show: each issue's files (text, headlines, places) and title words
-            key = digest(FORMAT_VERSION, [(s.id, s.search, self.library.words_digest(s.id)) for s in summaries])
-            keys.append(key)
-            yield Group(MONTH + month, key, functools.partial(self._expand_month, month), heavy=True,
-                        seconds=MONTH_SECONDS_PER_ARTICLE * sum(s.articles for s in summaries),
-                        prepare=functools.partial(self._prepare, month))
-        meta = self._meta_values()
-        yield Group("search/index", digest(FORMAT_VERSION, keys, meta), functools.partial(self._expand_index, meta),
-                    needs=MONTH)
-
-    def _prepare(self, month: str) -> None:
-        """Load what indexing a month reads (its issues, bodies and words) before work is forked."""
-        articles = self.articles(month)
-        self.library.bodies.load(articles)
-        self.library.words.load(articles)
-
-    def _expand_month(self, month: str, results) -> Expansion:
-        articles = self.articles(month)
-        files, sizes, terms = month_files(month, self.docs(articles))
-        number = month_number(*map(int, month.split("-")))
-        return Expansion([Output(path, "search", None, data=data) for path, data in files],
-                         result=(number, month, len(articles), sizes, sorted(terms)))
-
-    def _expand_index(self, meta: dict, results: dict) -> Expansion:
-        segments, directory = [], defaultdict(list)
-        for number, month, count, sizes, terms in sorted(results.values()):
-            segments.append([number, month, count, *sizes])
-            for term in terms:
-                directory[term].append(number)
-        size = buckets_for(len(directory), TOKENS_PER_DIRECTORY_FILE, MAX_DIRECTORY_FILES)
-        grouped: dict[int, dict[str, str]] = defaultdict(dict)
-        for term in sorted(directory):
-            grouped[fnv1a(term) % size][term] = encode_months(directory[term])
-        outputs = [Output(f"search/d/{n}.js", "search", None, data=_script(f"d/{n}", grouped.get(n, {})))
-                   for n in range(size)]
-        data = _script("meta", {"v": FORMAT_VERSION, "d": size, "segs": segments, **meta})
-        outputs.append(Output("search/meta.js", "search", None, data=data))
-        return Expansion(outputs)
-
-    def _meta_values(self) -> dict:
-        site = self.site
-        values = [sorted({v for s in site.issues for v in s.values[n]}) for n in range(3)]
-        return {"pubs": [[p.slug, p.name] for p in site.publications],
-                "sections": values[0], "columns": values[1], "kinds": values[2]}
-
-
-def _shown(article: Article, text: str) -> dict:
+def document(article: Article, text: str, title_words) -> Doc:
+    """An article as the index sees it. Single Han characters enter the body once per article
+    (they serve one-character queries only), from every field's text."""
+    body, characters = terms_and_characters(text)
+    title, title_characters = terms_and_characters(article.heading)
+    names, name_characters = terms_and_characters(" ".join(a.name for a in article.authors))
+    column, column_characters = terms_and_characters(article.column)
+    body += filter_tokens(article) + sorted(characters | title_characters | name_characters | column_characters)
     issue = article.issue
     if article.page:
         where = article.page.label
@@ -332,5 +210,216 @@ def _shown(article: Article, text: str) -> dict:
         where = f"{issue.number_label} 第{article.start_page}页".strip()
     else:
         where = issue.number_label
-    return {"u": article.url, "t": article.title, "k": article.kicker, "s": article.subtitle,
-            "d": issue.date.isoformat(), "p": issue.publication.name, "g": where, "x": text}
+    shown = (article.url, article.title, article.kicker, article.subtitle, issue.date.isoformat(),
+             issue.publication.name, where, byline_text(article), article.column, text)
+    return Doc(article.url, issue.date.isoformat(), {"t": title + list(title_words), "b": body, "a": names,
+                                                     "c": column}, shown)
+
+
+def _script(key: str, data) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f'edition._load("{key}",{payload});\n'.encode("utf-8")
+
+
+_LOADED = re.compile(r'edition\._load\("([^"]+)",(.*)\);\n', re.S)
+
+
+def read_script(raw: bytes):
+    """The data of a search file, as ``_script`` wrote it."""
+    return json.loads(_LOADED.fullmatch(raw.decode("utf-8")).group(2))
+
+
+class Index:
+    """One segment's postings and lengths, made from its documents (or patched, see ``patch``)."""
+
+    def __init__(self, key: str, docs: list[Doc]):
+        self.key, self.docs = key, docs
+        self.b, self.u = buckets_for(len(docs))
+        self.postings: dict[str, dict[str, list]] = defaultdict(dict)  # term → field → [(doc, tf)]
+        self.lengths = {field: [len(d.fields[field]) for d in docs] for field in FIELDS}
+        for number, doc in enumerate(docs):
+            for field in FIELDS:
+                for term, tf in Counter(doc.fields[field]).items():
+                    self.postings[term].setdefault(field, []).append((number, tf))
+
+    def bucket(self, term: str) -> str:
+        namespace, key = bucket_of(term)
+        return f"{namespace}{fnv1a(key) % (self.b if namespace == 'b' else self.u)}"
+
+    def files(self, buckets=None) -> list[tuple[str, bytes]]:
+        """The segment's files (only the ``buckets`` named, with ``buckets``)."""
+        grouped: dict[str, dict] = defaultdict(dict)
+        for term in sorted(self.postings):
+            name = self.bucket(term)
+            if buckets is None or name in buckets:
+                grouped[name][term] = encode_entry(self.postings[term])
+        base = f"s/{self.key}/"
+        names = buckets if buckets is not None else [f"b{n}" for n in range(self.b)] + \
+            [f"u{n}" for n in range(self.u)]
+        return [(f"search/{base}{name}.js", _script(base + name, grouped.get(name, {}))) for name in sorted(names)]
+
+    def lengths_file(self) -> tuple[str, bytes]:
+        return (f"search/s/{self.key}/len.js",
+                _script(f"s/{self.key}/len", {f: encode_numbers(v) for f, v in self.lengths.items()}))
+
+    def days_file(self) -> tuple[str, bytes]:
+        days, last = [], None
+        for number, doc in enumerate(self.docs):
+            if doc.date != last:
+                days.append([doc.date, number])
+                last = doc.date
+        return f"search/s/{self.key}/days.js", _script(f"s/{self.key}/days", days)
+
+    def text_files(self, packs=None) -> list[tuple[str, bytes]]:
+        count = (len(self.docs) + TEXTS - 1) // TEXTS
+        return [(f"search/x/{self.key}/{k}.js", _script(f"x/{self.key}/{k}", [list(d.shown) for d in
+                                                                                self.docs[k * TEXTS:(k + 1) * TEXTS]]))
+                for k in (range(count) if packs is None else sorted(packs))]
+
+    def all_files(self) -> list[tuple[str, bytes]]:
+        return [*self.files(), self.lengths_file(), self.days_file(), *self.text_files()]
+
+
+def segment_keys(summaries: list[IssueSummary]) -> dict[str, str]:
+    """Issue id → its segment: its year, or its month if the issue is of the newest year."""
+    newest = max((s.date.year for s in summaries), default=0)
+    return {s.id: f"{s.date.year:04d}-{s.date.month:02d}" if s.date.year == newest else f"{s.date.year:04d}"
+            for s in summaries}
+
+
+def month_number(key: str) -> int:
+    year, _, month = key.partition("-")
+    return int(year) * 12 + (int(month) - 1 if month else 0)
+
+
+class Search:
+    """The search producer: a group per segment, and one for ``meta.js``.
+
+    A segment's key comes from its issues' summaries and word digests, so a build
+    loads a segment's issues only to index it again. When the segment holds the
+    same documents as at the last build, only the changed documents are indexed
+    again, from the inputs the build state has of them, and only the files they
+    touch are made; the segment's other files stay as they are. Otherwise (new or
+    removed documents, a changed issue.yml, something missing) the whole segment
+    is made, on all cores.
+    """
+
+    def __init__(self, library):
+        self.library, self.site = library, library.site
+        order = {pub.slug: n for n, pub in enumerate(self.site.publications)}
+        issues = sorted(self.site.issues, key=lambda s: (s.date, order[s.publication]))
+        keys = segment_keys(issues)
+        self.segments: dict[str, list[IssueSummary]] = defaultdict(list)
+        for summary in issues:  # sorted() is stable: reading order within an issue stays
+            self.segments[keys[summary.id]].append(summary)
+        self._patches: dict[str, Expansion | None] = {}
+        self._prepared: set[str] = set()
+
+    def articles(self, key: str) -> list[Article]:
+        issues = self.library.issues([s.id for s in self.segments[key]])
+        return [a for s in self.segments[key] for a in issues[s.id].articles]
+
+    def docs(self, articles: list[Article]) -> list[Doc]:
+        bodies, words = self.library.bodies, self.library.words
+        return [document(a, bodies[a].text, words[a.source].title_words) for a in articles]
+
+    def groups(self) -> Iterator[Group]:
+        segs = []
+        for key, summaries in self.segments.items():
+            # what a segment's files show: each issue's articles (text, headlines, places), title words
+            group_key = digest(FORMAT_VERSION, [(s.id, s.search, self.library.words_digest(s.id)) for s in summaries])
+            documents = sum(s.articles for s in summaries)
+            segs.append([key, month_number(key), month_number(key) + (0 if "-" in key else 11), documents,
+                         *buckets_for(documents)])
+            yield Group(SEGMENT + key, group_key, functools.partial(self._expand, key), heavy=True,
+                        seconds=SECONDS_PER_DOCUMENT * documents, prepare=functools.partial(self._prepare, key))
+        site = self.site
+        values = [sorted({v for s in site.issues for v in s.values[n]}) for n in range(3)]
+        meta = {"v": FORMAT_VERSION, "segs": segs, "fields": list(FIELDS), "boosts": BOOSTS, "k1": K1, "b": B,
+                "texts": TEXTS, "pubs": [[p.slug, p.name] for p in site.publications],
+                "sections": values[0], "columns": values[1], "kinds": values[2]}
+        output = Output("search/meta.js", "search", None, data=_script("meta", meta))
+        yield Group("search/meta", output.key, lambda: Expansion([output]))
+
+    def _prepare(self, key: str) -> None:
+        """Before work is forked: load the segment's issues, bodies and words, and patch it if it can be."""
+        articles = self.articles(key)
+        self.library.bodies.load(articles)
+        self.library.words.load(articles)
+        if key not in self._prepared:
+            self._prepared.add(key)
+            self._patches[key] = self._patch(key, articles, self.docs(articles))
+
+    def _expand(self, key: str) -> Expansion:
+        patched = self._patches.pop(key, None)  # (used once: asked again, the segment is made whole)
+        if patched is not None:
+            return patched
+        docs = self.docs(self.articles(key))
+        index = Index(key, docs)
+        return Expansion([Output(p, "search", None, data=d) for p, d in index.all_files()],
+                         result=(FORMAT_VERSION, [d.url for d in docs], [d.digest for d in docs]))
+
+    def _patch(self, key: str, articles: list[Article], docs: list[Doc]) -> Expansion | None:
+        """Index again only the changed documents, if the segment still holds the same ones."""
+        library, group = self.library, SEGMENT + key
+        previous = library.previous_result(group)
+        if previous is None or previous[0] != FORMAT_VERSION or previous[1] != [d.url for d in docs]:
+            return None
+        changed = [n for n, d in enumerate(docs) if d.digest != previous[2][n]]
+        old = library.previous_articles([articles[n] for n in changed])
+        files = library.previous_files(group)  # site path → key of the file in the live site
+        if old is None or not files:
+            return None  # the last build's inputs or files are not all at hand
+        old_docs = [document(article, text, title_words) for article, text, title_words in old]
+        b, u = buckets_for(len(docs))
+        touched: dict[str, dict[str, dict]] = {}  # bucket → term → field → {document: frequency now}
+        lengths_changed = False
+        for n, before_doc in zip(changed, old_docs):
+            for field in FIELDS:
+                before, after = Counter(before_doc.fields[field]), Counter(docs[n].fields[field])
+                lengths_changed |= len(before_doc.fields[field]) != len(docs[n].fields[field])
+                for term in before.keys() | after.keys():
+                    if before[term] != after[term]:
+                        namespace, hash_key = bucket_of(term)
+                        name = f"{namespace}{fnv1a(hash_key) % (b if namespace == 'b' else u)}"
+                        touched.setdefault(name, {}).setdefault(term, {}).setdefault(field, {})[n] = after[term]
+        outputs, made = [], set()
+        for name, terms in sorted(touched.items()):
+            path = f"search/s/{key}/{name}.js"
+            raw = library.read_live(path)
+            if raw is None:
+                return None
+            outputs.append(Output(path, "search", None, data=_script(f"s/{key}/{name}", _patched(read_script(raw),
+                                                                                               terms))))
+            made.add(path)
+        index_files = []
+        if lengths_changed:
+            index_files.append((f"search/s/{key}/len.js",
+                                _script(f"s/{key}/len", {f: encode_numbers(len(d.fields[f]) for d in docs)
+                                                         for f in FIELDS})))
+        for k in sorted({n // TEXTS for n in changed}):
+            shown = [list(d.shown) for d in docs[k * TEXTS:(k + 1) * TEXTS]]
+            index_files.append((f"search/x/{key}/{k}.js", _script(f"x/{key}/{k}", shown)))
+        outputs += [Output(path, "search", None, data=data) for path, data in index_files]
+        made.update(path for path, _ in index_files)
+        # every other file of the segment stays as the last build made it
+        outputs += [Output(path, "search", live) for path, live in sorted(files.items()) if path not in made]
+        return Expansion(outputs, result=(FORMAT_VERSION, [d.url for d in docs], [d.digest for d in docs]))
+
+
+def _patched(data: dict, terms: dict) -> dict:
+    """A bucket's data with the postings of some documents in some fields replaced."""
+    for term, fields in terms.items():
+        entry = decode_entry(data[term]) if term in data else {}
+        for field, now in fields.items():
+            postings = [(doc, f) for doc, f in entry.get(field, []) if doc not in now]
+            postings = sorted(postings + [(doc, tf) for doc, tf in now.items() if tf])
+            if postings:
+                entry[field] = postings
+            else:
+                entry.pop(field, None)
+        if entry:
+            data[term] = encode_entry(entry)
+        else:
+            data.pop(term, None)
+    return dict(sorted(data.items()))

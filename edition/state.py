@@ -217,9 +217,14 @@ class State:
     def groups(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, key FROM groups"))
 
-    def results(self, prefix: str) -> dict[str, object]:
-        query = "SELECT id, result FROM groups WHERE id >= ? AND id < ? AND result IS NOT NULL"
-        return {i: marshal.loads(r) for i, r in self.db.execute(query, (prefix, prefix + "\U0010ffff"))}
+    def result(self, group_id: str):
+        row = self.db.execute("SELECT result FROM groups WHERE id = ?", (group_id,)).fetchone()
+        return marshal.loads(row[0]) if row and row[0] is not None else None
+
+    def records(self, paths: list[str]) -> dict[str, tuple[str, tuple]]:
+        """Records of these files, by path."""
+        return {p: (d, marshal.loads(r)) for p, d, r in self._where("SELECT path, digest, record FROM parsed", "path",
+                                                                    paths)}
 
     def outputs(self, *, groups=None, paths=None, folders=None) -> dict[str, Row]:
         """Files of the live site and the spare: those of these groups, at these paths or directly in

@@ -198,13 +198,13 @@ def test_files_deleted_from_the_live_site_or_the_spare_are_produced_again(tiny, 
     out = tmp_path / "site"
     spare = tmp_path / ".site.spare"
     same_as_clean(build, tiny, out)
-    page, search_file = "daily/2022/06/28/01/index.html", "search/t/2022-06/0.js"
-    edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", "正文（一）")
-    for folder in (out, spare, out, spare):  # each folder, and again now that it holds other files
-        (folder / page).unlink(missing_ok=True)  # (the spare is the site before, which may lack it already)
-        (folder / search_file).unlink(missing_ok=True)
+    page, texts, bucket = "daily/2022/06/28/01/index.html", "search/x/2022-06/0.js", "search/s/2022-06/b0.js"
+    for n, folder in enumerate((out, spare, out, spare)):  # each folder, and again now that it holds others
+        edit(tiny / "daily/2022-06-28/02/01-third.md", "正文", f"正文（{n}）")  # (its segment is patched)
+        for lost in (page, texts, bucket):
+            (folder / lost).unlink(missing_ok=True)  # (the spare is the site before, which may lack it already)
         same_as_clean(build, tiny, out)
-        assert (out / page).is_file() and (out / search_file).is_file()
+        assert all((out / lost).is_file() for lost in (page, texts, bucket))
     shutil.rmtree(out / "daily/2022/06/27")  # a whole folder
     (out / "stray.html").write_text("someone's file")  # and one the site never had
     code, summary, _ = build("--content", tiny, "--out", out)

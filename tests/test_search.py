@@ -20,17 +20,32 @@ def articles():
     return [(a, loaded.bodies[a.source].text) for a in loaded.articles]
 
 
-def containing(articles, query: str, **where) -> set[str]:
-    """Ground truth: the articles whose normalized text contains the query."""
-    needle = normalize(query)
-    return {a.url for a, text in articles
-            if needle in normalize("\n".join((a.title, a.kicker, a.subtitle, text)))
+def searchable(article, text: str, scope: str = "all") -> str:
+    """What a scope of the search reads of an article: its headline, its bylines, its 栏目, or all."""
+    parts = {"title": (article.kicker, article.title, article.subtitle),
+             "author": (" ".join(a.label for a in article.authors),), "column": (article.column,)}.get(
+        scope, (article.kicker, article.title, article.subtitle, " ".join(a.label for a in article.authors),
+                article.column, text))
+    return " ".join(normalize("\n".join(parts)).split())
+
+
+def containing(articles, query: str, scope: str = "all", **where) -> set[str]:
+    """Ground truth: the articles whose normalized text (in that scope) contains the query."""
+    needle = " ".join(normalize(query).split())
+    return {a.url for a, text in articles if needle in searchable(a, text, scope)
             and all(getattr(a, k) == v for k, v in where.items())}
 
 
 def search(page, query: str, **options) -> dict:
+    """edition.search, with its total once it is exact (which may come after the page)."""
     options.setdefault("limit", 1000)
-    return page.evaluate("([q, o]) => edition.search(q, o)", [query, options])
+    return page.evaluate("""([q, o]) => new Promise((resolve, reject) => {
+        let found = null, counted = null;
+        const both = () => found && (found.exact || counted) &&
+            resolve(Object.assign(found, counted ? {total: counted.total, exact: true} : {}));
+        o.onTotal = t => { counted = t; both(); };
+        edition.search(q, o).then(r => { found = r; both(); }, reject);
+    })""", [query, options])
 
 
 @pytest.fixture(params=["file", "http"])
@@ -57,10 +72,10 @@ def test_search_returns_exactly_the_articles_that_contain_the_query(search_page,
 def test_results_show_title_date_publication_page_and_highlighted_snippet(search_page):
     search_page.goto(search_page.base + "search.html?q=" + quote("平湖好人"))
     search_page.wait_for_selector("body[data-search-done=true]")
-    assert search_page.locator("#search-status").inner_text() == "找到 1 篇包含“平湖好人”的文章"
+    assert search_page.locator("#search-status").inner_text() == "找到 1 篇与“平湖好人”相符的文章，第 1 / 1 页"
     item = search_page.locator("#search-results li").first
     assert item.locator("h2 a").inner_text() == "平湖好人榜发布"
-    assert item.locator(".meta").inner_text() == "2022年10月31日 · 平湖日报 · 第01版：要闻"
+    assert item.locator(".meta").inner_text() == "2022年10月31日 · 平湖日报 · 第01版：要闻 · 记者 黄雨欣"
     assert item.locator("mark").first.inner_text() == "平湖好人"
     assert search_page.locator("#q").input_value() == "平湖好人"
     item.locator("h2 a").click()
@@ -119,7 +134,7 @@ def test_one_character_and_long_queries(search_page, articles):
 def test_no_match_gives_a_clear_message(search_page):
     search_page.goto(search_page.base + "search.html?q=" + quote("火星殖民地"))
     search_page.wait_for_selector("body[data-search-done=true]")
-    assert "没有找到包含“火星殖民地”的文章" in search_page.locator("#search-status").inner_text()
+    assert "没有找到与“火星殖民地”相符的文章" in search_page.locator("#search-status").inner_text()
     assert search_page.locator("#search-results li").count() == 0
 
 
@@ -160,3 +175,67 @@ def test_results_arrive_progressively(search_page):
         const final = await edition.search("平湖", {onProgress: r => seen.push(r.results.length)});
         return [seen, final.results.length]; }""")
     assert len(calls[0]) >= 2 and calls[0][0] > 0 and calls[0][-1] == calls[1]
+
+
+def test_a_reporter_s_name_finds_her_articles(search_page, articles):
+    found = search(search_page, "胡佳英")
+    expected = {a.url for a, _ in articles if any(x.name == "胡佳英" for x in a.authors)}
+    assert len(expected) == 4 and expected <= {r["url"] for r in found["results"]}
+    assert {r["url"] for r in found["results"]} == containing(articles, "胡佳英")
+    by_author = search(search_page, "作者:胡佳英")
+    assert {r["url"] for r in by_author["results"]} == expected == \
+        {r["url"] for r in search(search_page, "胡佳英", scope="author")["results"]}
+
+
+def test_a_minus_excludes(search_page, articles):
+    found = {r["url"] for r in search(search_page, "平湖 -钟埭")["results"]}
+    assert found == containing(articles, "平湖") - containing(articles, "钟埭")
+    assert found and containing(articles, "平湖") & containing(articles, "钟埭")
+
+
+def test_quotes_make_an_exact_phrase_spaces_included(search_page, articles):
+    phrase = "唯有实干争先 方能赢得未来"
+    quoted = search(search_page, f'"{phrase}"')
+    assert [r["url"] for r in quoted["results"]] == sorted(containing(articles, phrase)) != []
+    assert search(search_page, '"唯有实干争先方能赢得未来"')["total"] == 0  # without its space: not the phrase
+    assert search(search_page, '"唯有实干争先 方能')["total"] == quoted["total"]  # an unclosed quote runs to the end
+
+
+def test_lunr_syntax_and_other_punctuation_mean_nothing(search_page):
+    plain = search(search_page, "仲旭东")
+    assert plain["total"] == 6
+    for query in ("仲旭东^2", "仲旭东~1", "+仲旭东", "仲旭东*", "仲旭东?", "-", '"'):
+        found = search(search_page, query)
+        if query in ("-", '"'):
+            assert found["total"] == 0
+        else:
+            assert [r["url"] for r in found["results"]] == [r["url"] for r in plain["results"]], query
+
+
+def test_a_scope_word_searches_the_headline_only(search_page, articles):
+    found = search(search_page, "标题:仲旭东")
+    assert {r["url"] for r in found["results"]} == containing(articles, "仲旭东", "title")
+    assert len(found["results"]) == 3
+    assert search(search_page, "title:仲旭东")["total"] == 3
+    assert search(search_page, "栏目:权威解读")["total"] == len(containing(articles, "权威解读", "column")) > 0
+
+
+def test_the_total_is_exact_and_the_pages_agree(search_page, articles):
+    expected = containing(articles, "中国式现代化")
+    base = search_page.base + "search.html?q=" + quote("中国式现代化")
+    search_page.goto(base)
+    search_page.wait_for_selector("body[data-search-counted=true]")
+    pages = -(-len(expected) // 10)
+    status = search_page.locator("#search-status").inner_text()
+    assert f"找到 {len(expected)} 篇" in status and f"第 1 / {pages} 页" in status, status
+    search_page.goto(base + f"&page={pages}")
+    search_page.wait_for_selector("body[data-search-counted=true]")
+    assert search_page.locator("#search-results li").count() == len(expected) - 10 * (pages - 1)
+    assert search_page.locator("#search-pager a[rel=next]").count() == 0
+
+
+def test_the_scope_menu_searches_one_field(search_page, articles):
+    search_page.goto(search_page.base + "search.html?scope=author&q=" + quote("胡佳英"))
+    search_page.wait_for_selector("body[data-search-done=true]")
+    assert search_page.locator("select[name=scope]").input_value() == "author"
+    assert search_page.locator("#search-results li").count() == 4

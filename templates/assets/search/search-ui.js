@@ -8,7 +8,8 @@
   var pager = document.getElementById("search-pager");
   var params = new URLSearchParams(location.search);
   var PAGE = 10;
-  var FIELDS = ["q", "publication", "from", "to", "section", "column", "kind", "sort"];
+  var FIELDS = ["q", "scope", "publication", "from", "to", "section", "column", "kind", "sort"];
+  var KINDS = window.edition.facts.kinds;  // labels made by the build from edition/facts.py
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -43,6 +44,10 @@
     return p;
   }
 
+  function count(found) {
+    return (found.exact ? "" : "约 ") + found.total;
+  }
+
   function show(found, query, pageNumber) {
     list.replaceChildren();
     found.results.forEach(function (result) {
@@ -54,18 +59,25 @@
       heading.appendChild(link);
       if (result.subtitle) heading.appendChild(el("span", "subtitle", result.subtitle));
       item.appendChild(heading);
-      item.appendChild(el("p", "meta", [chineseDate(result.date), result.publication, result.page].join(" · ")));
+      var meta = [chineseDate(result.date), result.publication, result.page];
+      if (result.bylines) meta.push(result.bylines);
+      item.appendChild(el("p", "meta", meta.join(" · ")));
       item.appendChild(snippet(result));
       list.appendChild(item);
     });
-    status.textContent = found.total
-      ? "找到 " + found.total + " 篇包含“" + query + "”的文章" + (found.done ? "" : "，正在继续检索…")
-      : found.done ? "没有找到包含“" + query + "”的文章。请换一个词，或放宽筛选条件。" : "正在检索…";
+    var pages = Math.max(1, Math.ceil(found.total / PAGE));
+    if (!found.total) {
+      status.textContent = found.done ? "没有找到与“" + query + "”相符的文章。请换一个词，或放宽筛选条件。" : "正在检索…";
+    } else if (!found.results.length && found.done) {
+      status.textContent = "共找到 " + count(found) + " 篇与“" + query + "”相符的文章，本页之后已无结果。";
+    } else {
+      status.textContent = "找到 " + count(found) + " 篇与“" + query + "”相符的文章" +
+        (found.done ? "，第 " + pageNumber + " / " + (found.exact ? "" : "约 ") + pages + " 页" : "，正在继续检索…");
+    }
     pager.replaceChildren();
-    var pages = Math.ceil(found.total / PAGE);
-    if (found.done && pages > 1) {
+    if (found.done && (pages > 1 || pageNumber > 1)) {
       [[pageNumber - 1, "上一页"], [pageNumber + 1, "下一页"]].forEach(function (p) {
-        if (p[0] < 1 || p[0] > pages) return;
+        if (p[0] < 1 || (p[0] > pages && found.exact) || (p[0] > pageNumber && found.results.length < PAGE)) return;
         var next = new URLSearchParams(params);
         next.set("page", p[0]);
         var a = el("a", "", p[1]);
@@ -73,7 +85,7 @@
         a.rel = p[0] < pageNumber ? "prev" : "next";
         pager.appendChild(a);
       });
-      pager.appendChild(el("span", "", "第 " + pageNumber + " / " + pages + " 页"));
+      pager.appendChild(el("span", "", "第 " + pageNumber + " / " + (found.exact ? "" : "约 ") + pages + " 页"));
     }
   }
 
@@ -92,22 +104,30 @@
     var pageNumber = Math.max(1, parseInt(params.get("page"), 10) || 1);
     var options = { limit: PAGE, offset: (pageNumber - 1) * PAGE };
     FIELDS.slice(1).forEach(function (name) { if (params.get(name)) options[name] = params.get(name); });
+    var last = null, counted = null;
+    function settle() {  // the exact count, once known: the page numbers follow it
+      if (!last || !(last.exact || counted)) return;
+      if (counted) {
+        last.total = counted.total;
+        last.exact = true;
+      }
+      show(last, query, pageNumber);
+      document.body.dataset.searchCounted = "true";
+    }
     options.onProgress = function (found) { show(found, query, pageNumber); };
+    options.onTotal = function (total) { counted = total; settle(); };
     status.textContent = "正在检索…";
     window.edition.search(query, options).then(function (found) {
       found.done = true;
+      last = found;
       show(found, query, pageNumber);
+      settle();
       document.body.dataset.searchDone = "true";
     }, function (error) {
       status.textContent = "检索出错：" + error.message;
       document.body.dataset.searchDone = "error";
     });
   }
-
-  var KINDS = {
-    news: "消息", photo: "图片", commentary: "评论", feature: "通讯特写", journal_article: "理论文章",
-    ad: "广告", notice: "公告", weather: "天气"
-  };
 
   window.edition.searchMeta().then(run, function (error) {
     status.textContent = "检索索引无法加载：" + error.message;

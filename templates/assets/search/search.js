@@ -1,12 +1,19 @@
-/* Full-text search over the prebuilt, term-partitioned index (see edition/search.py).
+/* Full-text search over the prebuilt index (format 2, see edition/search.py).
 
-   window.edition.search(query, {sort, from, to, publication, section, column, kind, limit, offset, onProgress})
-     → Promise<{total, results: [{url, title, date, publication, page, snippet, highlights}]}>
+   window.edition.search(query, {scope, sort, from, to, publication, section, column, kind, limit, offset,
+                                 onProgress})
+     → Promise<{total, exact, done, results: [{url, title, kicker, subtitle, date, publication, page,
+                                              bylines, column, snippet, highlights, score}]}>
+
+   The query language: spaces mean AND; -词 excludes; "…" is an exact phrase, spaces included;
+   标题: / 作者: / 栏目: (title: / author: / column:) set the scope of the rest of the query; any
+   other punctuation separates, and lunr's own syntax (^2, ~1, +, *) means nothing here.
 
    Index files are scripts that call edition._load(key, data), so they load from file:// too.
-   A query loads the directory entries of its tokens, then month by month (newest first)
-   only the buckets holding those tokens, ANDs the postings, and checks every shown result
-   against the article text, which also gives the snippet. */
+   A query loads, segment by segment (newest first), the buckets holding its tokens and the
+   segment's length table, builds a lunr.Index of just those terms with the BM25 weights lunr's
+   Builder would compute, ANDs the postings, lets lunr score each token, and checks the results
+   it shows against their text, which also gives the snippet. */
 (function () {
   "use strict";
   var edition = (window.edition = window.edition || {});
@@ -15,7 +22,6 @@
   var root = here.slice(0, here.lastIndexOf("assets/search/"));
   var cache = Object.create(null);
   var waiting = Object.create(null);
-  var indexes = Object.create(null);
 
   edition._load = function (key, data) {
     cache[key] = data;
@@ -49,79 +55,216 @@
     return entry.promise;
   }
 
-  function lunrIndex(key) {
-    if (!(key in indexes)) indexes[key] = cache[key] ? lunr.Index.load(cache[key]) : null;
-    return indexes[key];
-  }
+  /* ---- the postings codec (edition/search.py encode_numbers, encode_postings) ---- */
 
-  function months(encoded) {
-    var out = new Set();
-    (encoded || "").split(",").forEach(function (part) {
-      if (!part) return;
-      var ends = part.split("-").map(function (x) { return parseInt(x, 36); });
-      for (var m = ends[0]; m <= ends[ends.length - 1]; m++) out.add(m);
-    });
+  var VALUE = Object.create(null);
+  "0123456789abcdefghijklmnopqrstuv".split("").forEach(function (c, i) { VALUE[c] = i; });
+  "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".split("").forEach(function (c, i) { VALUE[c] = i + 32; });
+
+  function numbers(text) {
+    var out = [], n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var v = VALUE[text[i]];
+      if (v < 32) { out.push(n * 32 + v); n = 0; } else n = n * 32 + v - 32;
+    }
     return out;
   }
 
-  function monthOf(iso) {
-    return Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
+  /* [documents, frequencies] of one field's postings */
+  function postings(text) {
+    var values = numbers(text), docs = [], tfs = [], last = -1;
+    for (var i = 0; i < values.length; i++) {
+      var doc = last + 1 + (values[i] >> 1);
+      docs.push(doc);
+      tfs.push(values[i] & 1 ? values[++i] + 2 : 1);
+      last = doc;
+    }
+    return [docs, tfs];
   }
 
-  function termQuery(index, term, fields) {
-    var found = new Map();
-    var clause = { usePipeline: false };
-    if (fields) clause.fields = fields;
-    index.query(function (q) { q.term(term, clause); }).forEach(function (r) { found.set(r.ref, r.score); });
-    return found;
-  }
+  var FIELD_OF = { "^": "t", "!": "b", "@": "a", "$": "c" };
 
-  /* Candidates of one month: every token and filter must match (AND); title words add rank. */
-  function searchMonth(seg, terms, words, range) {
-    var key = seg[1];
-    var sizes = { b: seg[3], u: seg[4] };
-    var bucket = function (term) {
-      var b = tok.bucketOf(term);
-      return "s/" + key + "/" + b[0] + (tok.hash(b[1]) % sizes[b[0]]);
-    };
-    var files = Array.from(new Set(terms.map(bucket)));
-    var days = range && needsDays(seg, range) ? load("s/" + key + "/days") : null;
-    return Promise.all(files.map(load).concat(days ? [days] : [])).then(function () {
-      var scores = null;
-      for (var i = 0; i < terms.length; i++) {
-        var index = lunrIndex(bucket(terms[i]));
-        var found = index ? termQuery(index, terms[i]) : new Map();
-        if (scores) {
-          scores.forEach(function (score, ref) {
-            if (found.has(ref)) scores.set(ref, score + found.get(ref));
-            else scores.delete(ref);
-          });
-        } else scores = found;
-        if (!scores.size) return [];
+  /* ---- the query ---- */
+
+  var SCOPES = {
+    all: ["t", "b", "a", "c"], title: ["t"], author: ["a"], column: ["c"]
+  };
+  var SCOPE_WORDS = {
+    "标题": "title", "作者": "author", "栏目": "column", "全文": "all",
+    "title": "title", "author": "author", "column": "column", "all": "all"
+  };
+
+  function squeeze(text) { return tok.normalize(text).replace(/\s+/g, " ").trim(); }
+
+  /* Clauses of a query: {scope, text (as typed), needles (what the text must contain), tokens
+     (what the postings must have), phrase, exclude}. Malformed input gets the nearest reading:
+     an unclosed quote runs to the end, a lone - is nothing. */
+  function parse(query, scope) {
+    var clauses = [];
+    var text = String(query || "").replace(/(\S)[\^~]\d+(?=\s|$)/g, "$1");  // lunr's boost and fuzziness
+    var pattern = /(-?)"([^"]*)"?|(\S+)/g, m;
+    while ((m = pattern.exec(text))) {
+      var exclude = false, phrase = m[2] !== undefined, word = phrase ? m[2] : m[3];
+      if (phrase) exclude = m[1] === "-";
+      else {
+        var named = /^(标题|作者|栏目|全文|title|author|column|all)[:：](.*)$/i.exec(word);
+        if (named) {
+          scope = SCOPE_WORDS[named[1].toLowerCase()];
+          word = named[2];
+          if (!word) continue;
+        }
+        while (word[0] === "-") { exclude = true; word = word.slice(1); }
       }
-      words.forEach(function (word) {
-        var index = lunrIndex(bucket(word));
-        if (!index) return;
-        termQuery(index, word, ["t"]).forEach(function (score, ref) {
-          if (scores.has(ref)) scores.set(ref, scores.get(ref) + score);
+      var needles = phrase ? [squeeze(word)].filter(Boolean) : tok.needles(word);
+      if (!needles.length) continue;
+      clauses.push({
+        scope: scope, text: word, needles: needles, phrase: phrase, exclude: exclude,
+        tokens: exclude ? [] : tok.queryTokens(word)
+      });
+    }
+    return clauses;
+  }
+
+  /* Whether the postings decide a clause alone: each needle is one token (a word, one or two
+     Han characters), and a single character is searched in every field. */
+  function exactly(clause) {
+    return clause.needles.every(function (n) {
+      return tok.queryTokens(n).length === 1 && n.indexOf(" ") < 0 &&
+        !(clause.scope !== "all" && Array.from(n).length === 1 && tok.isHan(n));
+    });
+  }
+
+  /* ---- one segment ---- */
+
+  function bucketName(seg, term) {
+    var b = tok.bucketOf(term);
+    return b[0] + (tok.hash(b[1]) % (b[0] === "b" ? seg[4] : seg[5]));
+  }
+
+  /* The segment's postings of these terms: {term: {field: [docs, tfs]}}, and its lengths. */
+  function segmentData(seg, terms, range) {
+    var key = seg[0];
+    var files = Array.from(new Set(terms.map(function (t) { return "s/" + key + "/" + bucketName(seg, t); })));
+    var wanted = files.concat(["s/" + key + "/len"]);
+    if (range) wanted.push("s/" + key + "/days");
+    return Promise.all(wanted.map(load)).then(function (loaded) {
+      var found = {};
+      terms.forEach(function (term) {
+        var entry = cache["s/" + key + "/" + bucketName(seg, term)][term];
+        if (!entry) return;
+        found[term] = {};
+        var parts = entry.split(/([\^!@$])/);  // "!0a3^0": each field's postings after its mark
+        for (var i = 1; i < parts.length; i += 2) found[term][FIELD_OF[parts[i]]] = postings(parts[i + 1]);
+      });
+      var lengths = {};
+      var table = loaded[files.length];
+      Object.keys(table).forEach(function (field) { lengths[field] = numbers(table[field]); });
+      return { postings: found, lengths: lengths, days: range ? loaded[files.length + 1] : null };
+    });
+  }
+
+  /* A lunr.Index of these terms only, weighted exactly as lunr's Builder weighs a whole index. */
+  function lunrIndex(meta, seg, data) {
+    var count = seg[3], fields = meta.fields;
+    var average = {};
+    fields.forEach(function (f) {
+      var sum = 0;
+      (data.lengths[f] || []).forEach(function (n) { sum += n; });
+      average[f] = sum / count;
+    });
+    var terms = Object.keys(data.postings).sort();
+    var invertedIndex = {}, vectors = {};
+    terms.forEach(function (term, i) {
+      var posting = { _index: i };
+      fields.forEach(function (f) {
+        posting[f] = {};
+        var p = data.postings[term][f];
+        if (p) p[0].forEach(function (doc) { posting[f][doc] = {}; });
+      });
+      invertedIndex[term] = posting;
+      var idf = lunr.idf(posting, count);
+      fields.forEach(function (f) {
+        var p = data.postings[term][f];
+        if (!p) return;
+        for (var j = 0; j < p[0].length; j++) {
+          var doc = p[0][j], tf = p[1][j], length = data.lengths[f][doc];
+          var score = idf * ((meta.k1 + 1) * tf) /
+            (meta.k1 * (1 - meta.b + meta.b * (length / average[f])) + tf);
+          score *= meta.boosts[f];
+          var ref = f + "/" + doc;
+          (vectors[ref] = vectors[ref] || []).push(i, Math.round(score * 1000) / 1000);
+        }
+      });
+    });
+    var fieldVectors = {};
+    Object.keys(vectors).forEach(function (ref) { fieldVectors[ref] = new lunr.Vector(vectors[ref]); });
+    return new lunr.Index({
+      invertedIndex: invertedIndex, fieldVectors: fieldVectors, tokenSet: lunr.TokenSet.fromArray(terms),
+      fields: fields, pipeline: new lunr.Pipeline()
+    });
+  }
+
+  function docsWith(data, term, fields) {
+    var out = new Set(), p = data.postings[term];
+    if (p) fields.forEach(function (f) { if (p[f]) p[f][0].forEach(function (d) { out.add(d); }); });
+    return out;
+  }
+
+  /* Candidates of one segment, scored: every token of every positive clause (and every filter)
+     must be there; lunr scores each token over the clause's fields, and the scores add up. */
+  function fieldsFor(token, scope) {
+    // a single Han character is indexed once per article, in the body, from every field
+    return Array.from(token).length === 1 && tok.isHan(token) ? ["b"] : SCOPES[scope];
+  }
+
+  function searchSegment(meta, seg, clauses, filters, range) {
+    var wanted = {};
+    clauses.forEach(function (c) {
+      (c.exclude ? (exactly(c) ? c.needles : []) : c.tokens).forEach(function (t) { wanted[t] = 1; });
+    });
+    filters.forEach(function (t) { wanted[t] = 1; });
+    var terms = Object.keys(wanted);
+    return segmentData(seg, terms, range).then(function (data) {
+      var candidates = null;
+      function and(set) {
+        if (candidates === null) candidates = set;
+        else candidates.forEach(function (d) { if (!set.has(d)) candidates.delete(d); });
+      }
+      clauses.forEach(function (c) {
+        if (!c.exclude) c.tokens.forEach(function (t) { and(docsWith(data, t, fieldsFor(t, c.scope))); });
+      });
+      filters.forEach(function (t) { and(docsWith(data, t, ["b"])); });
+      if (!candidates || !candidates.size) return [];
+      clauses.forEach(function (c) {  // an exclusion the postings decide: drop what has all its tokens
+        if (!c.exclude || !exactly(c)) return;
+        var having = null;
+        c.needles.forEach(function (t) {
+          var set = docsWith(data, t, fieldsFor(t, c.scope));
+          having = having ? new Set(Array.from(having).filter(function (d) { return set.has(d); })) : set;
+        });
+        having.forEach(function (d) { candidates.delete(d); });
+      });
+      var limits = data.days ? refRange(data.days, range) : null;
+      var index = lunrIndex(meta, seg, data);
+      var scores = new Map();
+      clauses.forEach(function (c) {
+        if (!c.exclude) c.tokens.forEach(function (t) {
+          index.query(function (q) { q.term(t, { fields: fieldsFor(t, c.scope), usePipeline: false }); }).forEach(function (r) {
+            var doc = Number(r.ref);
+            if (candidates.has(doc)) scores.set(doc, (scores.get(doc) || 0) + r.score);
+          });
         });
       });
-      var limits = days ? refRange(cache["s/" + key + "/days"], range) : null;
       var out = [];
-      scores.forEach(function (score, ref) {
-        var n = parseInt(ref, 36);
-        if (limits && (n < limits[0] || n >= limits[1])) return;
-        out.push({ month: seg[0], key: key, ref: ref, n: n, score: score });
+      candidates.forEach(function (doc) {
+        if (limits && (doc < limits[0] || doc >= limits[1])) return;
+        out.push({ key: seg[0], order: seg[1], doc: doc, score: scores.get(doc) || 0 });
       });
       return out;
     });
   }
 
-  function needsDays(seg, range) {
-    return (range.from && monthOf(range.from) === seg[0]) || (range.to && monthOf(range.to) === seg[0]);
-  }
-
-  /* [first, end) document numbers of a month that fall within the date range. */
+  /* [first, end) documents of a segment that fall within the date range. */
   function refRange(days, range) {
     var first = Infinity, end = 0;
     days.forEach(function (day, i) {
@@ -132,11 +275,17 @@
     return first === Infinity ? [0, 0] : [first, end];
   }
 
+  function monthOf(iso) {
+    return Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
+  }
+
   var ORDER = {
-    relevance: function (a, b) { return b.score - a.score || b.month - a.month || b.n - a.n; },
-    newest: function (a, b) { return b.month - a.month || b.n - a.n; },
-    oldest: function (a, b) { return a.month - b.month || a.n - b.n; }
+    relevance: function (a, b) { return b.score - a.score || b.order - a.order || b.doc - a.doc; },
+    newest: function (a, b) { return b.order - a.order || b.doc - a.doc; },
+    oldest: function (a, b) { return a.order - b.order || a.doc - b.doc; }
   };
+
+  /* ---- checking a result against its text ---- */
 
   /* Normalize text character by character, remembering where each piece came from. */
   function mapped(text) {
@@ -151,20 +300,33 @@
     return { text: out, map: map };
   }
 
+  function scopeText(row, scope) {  // row: [url, title, kicker, subtitle, date, publication, 版面, bylines, 栏目, text]
+    var parts = { title: [row[2], row[1], row[3]], author: [row[7]], column: [row[8]] }[scope] ||
+      [row[2], row[1], row[3], row[7], row[8], row[9]];
+    return squeeze(parts.join("\n"));
+  }
+
   var BEFORE = 30, AFTER = 90;
 
-  /* The result if the article really contains every needle, else null. */
-  function verify(doc, needles) {
-    var whole = mapped([doc.t, doc.k, doc.s, doc.x].join("\n"));
-    for (var i = 0; i < needles.length; i++) if (whole.text.indexOf(needles[i]) < 0) return null;
-    var body = mapped(doc.x);
+  /* The result if the article meets every clause, else null. */
+  function verify(row, clauses) {
+    var texts = {};
+    for (var i = 0; i < clauses.length; i++) {
+      var c = clauses[i];
+      var text = texts[c.scope] = texts[c.scope] || scopeText(row, c.scope);
+      var has = c.needles.every(function (n) { return text.indexOf(n) >= 0; });
+      if (has === c.exclude) return null;
+    }
+    var body = mapped(row[9]);
+    var needles = [];
+    clauses.forEach(function (c) { if (!c.exclude) needles.push.apply(needles, c.needles); });
     var hit = -1;
     needles.forEach(function (needle) {
       var at = body.text.indexOf(needle);
       if (at >= 0 && (hit < 0 || at < hit)) hit = at;
     });
     var start = hit < 0 ? 0 : Math.max(0, body.map[hit] - BEFORE);
-    var end = Math.min(doc.x.length, (hit < 0 ? 0 : body.map[hit]) + AFTER);
+    var end = Math.min(row[9].length, (hit < 0 ? 0 : body.map[hit]) + AFTER);
     var highlights = [];
     needles.forEach(function (needle) {
       for (var at = body.text.indexOf(needle); at >= 0; at = body.text.indexOf(needle, at + 1)) {
@@ -180,91 +342,140 @@
       else merged.push(h.slice());
     });
     return {
-      url: doc.u, title: doc.t, kicker: doc.k, subtitle: doc.s, date: doc.d, publication: doc.p, page: doc.g,
-      snippet: (start > 0 ? "…" : "") + doc.x.slice(start, end) + (end < doc.x.length ? "…" : ""),
+      url: row[0], title: row[1], kicker: row[2], subtitle: row[3], date: row[4], publication: row[5],
+      page: row[6], bylines: row[7], column: row[8],
+      snippet: (start > 0 ? "…" : "") + row[9].slice(start, end) + (end < row[9].length ? "…" : ""),
       highlights: merged.map(function (h) { return start > 0 ? [h[0] + 1, h[1] + 1] : h; })
     };
   }
 
-  /* Verify candidates in order until the requested page is full. */
-  function page(state, offset, limit) {
-    var shown = [];
-    var i = 0;
-    function next() {
-      while (i < state.candidates.length && shown.length < offset + limit) {
-        var c = state.candidates[i];
-        if (c.result === undefined) {
-          return load("t/" + c.key + "/" + c.ref).then(function (doc) {
-            c.result = verify(doc, state.needles);
-            if (!c.result) state.rejected++;
-            return next();
-          });
-        }
-        if (c.result) shown.push(c.result);
-        i++;
+  function textOf(meta, c) {
+    var pack = Math.floor(c.doc / meta.texts);
+    return load("x/" + c.key + "/" + pack).then(function (rows) { return rows[c.doc - pack * meta.texts]; });
+  }
+
+  /* ---- the search ---- */
+
+  /* Sorted lists (one per segment) read as one, in order, without sorting them together. */
+  function Merged(order) {
+    this.lists = [];
+    this.order = order;
+    this.taken = [];  // the items read so far, in order
+    this.size = 0;
+  }
+  Merged.prototype.add = function (list) {
+    list.sort(this.order);
+    this.lists.push({ items: list, at: 0 });
+    this.size += list.length;
+    this.taken = [];  // items read before a new list came may not come first any more
+    this.lists.forEach(function (l) { l.at = 0; });
+  };
+  Merged.prototype.get = function (i) {
+    while (this.taken.length <= i) {
+      var best = null;
+      for (var k = 0; k < this.lists.length; k++) {
+        var l = this.lists[k];
+        if (l.at < l.items.length && (!best || this.order(l.items[l.at], best.items[best.at]) < 0)) best = l;
       }
-      return Promise.resolve({
-        total: state.candidates.length - state.rejected,
-        results: shown.slice(offset, offset + limit)
-      });
+      if (!best) return undefined;
+      this.taken.push(best.items[best.at++]);
     }
-    return next();
-  }
-
-  /* A long phrase has many bigrams; a few spread over it find the same articles
-     (verification against the text keeps results exact) at a fraction of the download. */
-  var MAX_TERMS = 4;
-
-  function spread(tokens, most) {
-    if (tokens.length <= most) return tokens;
-    var picked = [];
-    for (var i = 0; i < most; i++) picked.push(tokens[Math.round(i * (tokens.length - 1) / (most - 1))]);
-    return picked;
-  }
+    return this.taken[i];
+  };
 
   function search(query, options) {
     var opts = options || {};
     var limit = opts.limit || 10, offset = opts.offset || 0;
-    var order = ORDER[opts.sort] || ORDER.relevance;
-    var tokens = spread(tok.queryTokens(query || ""), MAX_TERMS);
-    if (!tokens.length) return Promise.resolve({ total: 0, results: [] });
+    var sort = ORDER[opts.sort] ? opts.sort : "relevance";
+    var clauses = parse(query, SCOPES[opts.scope] ? opts.scope : "all");
+    if (!clauses.some(function (c) { return !c.exclude && c.tokens.length; })) {
+      return Promise.resolve({ total: 0, exact: true, done: true, results: [] });
+    }
+    clauses = clauses.filter(function (c) { return c.exclude || c.tokens.length; });
     var filters = [];
     if (opts.publication) filters.push("p:" + opts.publication);
     if (opts.kind) filters.push("k:" + opts.kind);
     if (opts.section) filters.push("s:" + tok.normalize(opts.section));
     if (opts.column) filters.push("c:" + tok.normalize(opts.column));
-    var terms = tokens.concat(filters);
-    var state = { needles: tok.needles(query), candidates: [], rejected: 0 };
-    var words = state.needles.filter(function (n) { return Array.from(n).length > 2; });
     var range = opts.from || opts.to ? { from: opts.from || "", to: opts.to || "" } : null;
+    var decided = clauses.every(exactly);  // then every candidate is a result: the count is exact at once
+    var candidates = new Merged(ORDER[sort]);
+    var rejected = 0, wanted = offset + limit;
+
     return load("meta").then(function (meta) {
-      return Promise.all(terms.map(function (t) { return load("d/" + (tok.hash(t) % meta.d)); })).then(function (dirs) {
-        var common = null;
-        terms.forEach(function (t, i) {
-          var set = months(dirs[i][t]);
-          common = common ? new Set(Array.from(common).filter(function (m) { return set.has(m); })) : set;
-        });
-        var segs = meta.segs.filter(function (s) {
-          return common.has(s[0]) && !(range && ((range.from && s[0] < monthOf(range.from)) ||
-                                                 (range.to && s[0] > monthOf(range.to))));
-        });
-        segs.sort(opts.sort === "oldest" ? function (a, b) { return a[0] - b[0]; } : function (a, b) { return b[0] - a[0]; });
-        var done = Promise.resolve();
-        segs.forEach(function (seg) {
-          done = done.then(function () {
-            return searchMonth(seg, terms, words, range).then(function (found) {
-              if (!found.length) return;
-              state.candidates = state.candidates.concat(found).sort(order);
-              if (opts.onProgress) return page(state, offset, limit).then(opts.onProgress);
-            });
+      var segs = meta.segs.filter(function (s) {
+        return !(range && ((range.from && s[2] < monthOf(range.from)) || (range.to && s[1] > monthOf(range.to))));
+      });
+      segs.sort(sort === "oldest" ? function (a, b) { return a[1] - b[1]; } : function (a, b) { return b[1] - a[1]; });
+
+      /* Check candidates in order until the page is full, or all of them (to count exactly). */
+      function fill(all) {
+        var shown = [], i = 0;
+        function next() {
+          for (var c = candidates.get(i); c && (all || shown.length < wanted); c = candidates.get(++i)) {
+            if (c.result === undefined) {
+              return textOf(meta, c).then(function (row) {
+                var item = candidates.get(i);
+                item.result = verify(row, clauses);
+                if (item.result) item.result.score = item.score;
+                else rejected++;
+                return next();
+              });
+            }
+            if (c.result) shown.push(c.result);
+          }
+          return Promise.resolve({
+            total: candidates.size - rejected,
+            exact: decided || all || candidates.get(i) === undefined,
+            results: shown.slice(offset, offset + limit)
           });
+        }
+        return next();
+      }
+
+      var searched = 0;
+      function step() {  // the next segment, then the page as far as it is known
+        if (searched >= segs.length) return Promise.resolve(null);
+        var seg = segs[searched++];
+        return searchSegment(meta, seg, clauses, filters, range).then(function (found) {
+          if (found.length) candidates.add(found);
+          return fill(false);
         });
-        return done.then(function () { return page(state, offset, limit); });
+      }
+
+      function run() {
+        return step().then(function (page) {
+          if (!page) return fill(false).then(function (last) { return finish(last, false); });
+          // newest or oldest first: once the page is full and checked, the older segments cannot change it
+          if (sort !== "relevance" && page.results.length >= limit && searched < segs.length) {
+            return finish(page, true);
+          }
+          if (opts.onProgress && page.results.length) opts.onProgress(Object.assign({ done: false }, page));
+          return run();
+        });
+      }
+
+      /* The page is given; if its total is not exact yet, the exact one follows (onTotal) once the
+         rest of the segments are searched and, where the postings cannot decide, every candidate checked. */
+      function finish(page, early) {
+        page.exact = page.exact && !early;
+        if (!page.exact && opts.onTotal) {
+          (function rest() { return step().then(function (more) { return more ? rest() : null; }); })()
+            .then(function () { return fill(!decided); })
+            .then(function (all) { opts.onTotal({ total: all.total, exact: true }); });
+        }
+        return page;
+      }
+
+      return run().then(function (page) {
+        page.done = true;
+        return page;
       });
     });
   }
 
   edition.search = search;
+  edition.parseQuery = parse;
   /* Publications, 版名, 栏目 and kinds present in the index, for filter menus. */
   edition.searchMeta = function () { return load("meta"); };
 })();
