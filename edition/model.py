@@ -219,6 +219,11 @@ class IssueSummary:
     def weekday(self) -> str:
         return facts.weekday(self.date)
 
+    @property
+    def article_urls(self) -> list[str]:
+        """Its articles' URLs, in reading order (the end of ``sitemap``)."""
+        return [url for url, _ in self.sitemap[len(self.sitemap) - self.articles:]]
+
 
 @dataclass(eq=False, slots=True)
 class Publication:

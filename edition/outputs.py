@@ -2,7 +2,7 @@
 
 An output declares its site path, its kind, the key of what it shows and how
 it is produced (a function that returns its bytes, or a source file to copy).
-Outputs come in groups (an issue's pages, a year's calendars, a search month),
+Outputs come in groups (an issue's pages, a year's calendars, a search segment),
 each with a key that covers everything its outputs show, so that a build asks
 an unchanged group for nothing: its files and their keys are in the build
 state. Only a group whose key changed is expanded into its outputs.

@@ -21,7 +21,7 @@ Besides the issues whose files changed, a build loads in full the issues whose
 neighbours changed, whose titles contain a byline name that came or went, and
 whose articles link to an index entry whose address changed: the pages of
 those issues must be made again too. Producers may load more issues while
-expanding a group (home, feeds, a search month). Every other issue stays a
+expanding a group (home, feeds, a search segment). Every other issue stays a
 summary, so the cost of a build follows what changed, not the archive.
 
 A build is full when there is no usable state (or ``--clean``): it writes into
@@ -253,7 +253,7 @@ class _Build:
         from .search import Search
 
         pages = Pages(library, o.templates, code["assets"], code["all"], bytecode=self._bytecode_folder(path))
-        groups = list(pages.groups()) + list(Search(library).groups())
+        groups = list(pages.groups()) + list(Search(library, code["code"]).groups())
         self.stage("plan")
 
         full = state is None

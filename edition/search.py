@@ -295,17 +295,18 @@ def month_number(key: str) -> int:
 class Search:
     """The search producer: a group per segment, and one for ``meta.js``.
 
-    A segment's key comes from its issues' summaries and word digests, so a build
-    loads a segment's issues only to index it again. When the segment holds the
-    same documents as at the last build, only the changed documents are indexed
-    again, from the inputs the build state has of them, and only the files they
-    touch are made; the segment's other files stay as they are. Otherwise (new or
-    removed documents, a changed issue.yml, something missing) the whole segment
-    is made, on all cores.
+    A segment's key comes from its issues' summaries and word digests (and the
+    code that indexes), so a build loads a segment's issues only to index it
+    again. When the segment holds the same documents as at the last build, only
+    the issues whose inputs changed are loaded, only their changed documents are
+    indexed again, and only the files they touch are made; the segment's other
+    files stay as they are. Otherwise (new or removed documents, code changed,
+    something missing) the whole segment is made, on all cores.
     """
 
-    def __init__(self, library):
+    def __init__(self, library, code: str):
         self.library, self.site = library, library.site
+        self.version = digest(FORMAT_VERSION, code)  # what the last build's result must match to be patched
         order = {pub.slug: n for n, pub in enumerate(self.site.publications)}
         issues = sorted(self.site.issues, key=lambda s: (s.date, order[s.publication]))
         keys = segment_keys(issues)
@@ -323,11 +324,14 @@ class Search:
         bodies, words = self.library.bodies, self.library.words
         return [document(a, bodies[a].text, words[a.source].title_words) for a in articles]
 
+    def inputs(self, key: str) -> dict[str, list[str]]:
+        """Issue id → what its documents are made from: its search digest and its words digest."""
+        return {s.id: [s.search, self.library.words_digest(s.id)] for s in self.segments[key]}
+
     def groups(self) -> Iterator[Group]:
         segs = []
         for key, summaries in self.segments.items():
-            # what a segment's files show: each issue's articles (text, headlines, places), title words
-            group_key = digest(FORMAT_VERSION, [(s.id, s.search, self.library.words_digest(s.id)) for s in summaries])
+            group_key = digest(self.version, sorted(self.inputs(key).items()))
             documents = sum(s.articles for s in summaries)
             segs.append([key, month_number(key), month_number(key) + (0 if "-" in key else 11), documents,
                          *buckets_for(documents)])
@@ -342,13 +346,15 @@ class Search:
         yield Group("search/meta", output.key, lambda: Expansion([output]))
 
     def _prepare(self, key: str) -> None:
-        """Before work is forked: load the segment's issues, bodies and words, and patch it if it can be."""
+        """Before work is forked: patch the segment if it can be, or else load all it reads."""
+        if key not in self._prepared:
+            self._prepared.add(key)
+            self._patches[key] = self._patch(key)
+            if self._patches[key] is not None:
+                return
         articles = self.articles(key)
         self.library.bodies.load(articles)
         self.library.words.load(articles)
-        if key not in self._prepared:
-            self._prepared.add(key)
-            self._patches[key] = self._patch(key, articles, self.docs(articles))
 
     def _expand(self, key: str) -> Expansion:
         patched = self._patches.pop(key, None)  # (used once: asked again, the segment is made whole)
@@ -357,54 +363,76 @@ class Search:
         docs = self.docs(self.articles(key))
         index = Index(key, docs)
         return Expansion([Output(p, "search", None, data=d) for p, d in index.all_files()],
-                         result=(FORMAT_VERSION, [d.url for d in docs], [d.digest for d in docs]))
+                         result=(self.version, [d.url for d in docs], [d.digest for d in docs], self.inputs(key)))
 
-    def _patch(self, key: str, articles: list[Article], docs: list[Doc]) -> Expansion | None:
+    def _patch(self, key: str) -> Expansion | None:
         """Index again only the changed documents, if the segment still holds the same ones."""
-        library, group = self.library, SEGMENT + key
+        library, group, summaries = self.library, SEGMENT + key, self.segments[key]
         previous = library.previous_result(group)
-        if previous is None or previous[0] != FORMAT_VERSION or previous[1] != [d.url for d in docs]:
+        urls = [url for s in summaries for url in s.article_urls]
+        if previous is None or previous[0] != self.version or previous[1] != urls:
             return None
-        changed = [n for n, d in enumerate(docs) if d.digest != previous[2][n]]
-        old = library.previous_articles([articles[n] for n in changed])
+        inputs = self.inputs(key)
+        starts, n = {}, 0
+        for summary in summaries:
+            starts[summary.id], n = n, n + summary.articles
+        dirty = [s.id for s in summaries if previous[3].get(s.id) != inputs[s.id]]
+        issues = library.issues(dirty)
+        numbered = [(starts[i] + k, a) for i in dirty for k, a in enumerate(issues[i].articles)]
+        library.bodies.load([a for _, a in numbered])
+        library.words.load([a for _, a in numbered])
+        made = {n: doc for (n, _), doc in zip(numbered, self.docs([a for _, a in numbered]))}
+        changed = [n for n, doc in made.items() if doc.digest != previous[2][n]]
+        changed_set = set(changed)
+        old = library.previous_articles([a for n, a in numbered if n in changed_set])
         files = library.previous_files(group)  # site path → key of the file in the live site
         if old is None or not files:
             return None  # the last build's inputs or files are not all at hand
         old_docs = [document(article, text, title_words) for article, text, title_words in old]
-        b, u = buckets_for(len(docs))
+        b, u = buckets_for(len(urls))
         touched: dict[str, dict[str, dict]] = {}  # bucket → term → field → {document: frequency now}
-        lengths_changed = False
+        lengths: dict[str, dict[int, int]] = {}  # field → {document: its length now}, where it changed
         for n, before_doc in zip(changed, old_docs):
             for field in FIELDS:
-                before, after = Counter(before_doc.fields[field]), Counter(docs[n].fields[field])
-                lengths_changed |= len(before_doc.fields[field]) != len(docs[n].fields[field])
+                before, after = Counter(before_doc.fields[field]), Counter(made[n].fields[field])
+                if len(before_doc.fields[field]) != len(made[n].fields[field]):
+                    lengths.setdefault(field, {})[n] = len(made[n].fields[field])
                 for term in before.keys() | after.keys():
                     if before[term] != after[term]:
                         namespace, hash_key = bucket_of(term)
                         name = f"{namespace}{fnv1a(hash_key) % (b if namespace == 'b' else u)}"
                         touched.setdefault(name, {}).setdefault(term, {}).setdefault(field, {})[n] = after[term]
-        outputs, made = [], set()
+        remade: dict[str, object] = {}  # site path → its new data
         for name, terms in sorted(touched.items()):
-            path = f"search/s/{key}/{name}.js"
+            remade[f"search/s/{key}/{name}.js"] = (f"s/{key}/{name}", lambda data, terms=terms: _patched(data, terms))
+        if lengths:
+            def relengthen(data):
+                for field, now in lengths.items():
+                    numbers = decode_numbers(data[field])
+                    for n, length in now.items():
+                        numbers[n] = length
+                    data[field] = encode_numbers(numbers)
+                return data
+            remade[f"search/s/{key}/len.js"] = (f"s/{key}/len", relengthen)
+        for k in sorted({n // TEXTS for n in changed}):
+            def reshow(data, k=k):
+                for n in range(k * TEXTS, min((k + 1) * TEXTS, len(urls))):
+                    if n in changed_set:
+                        data[n - k * TEXTS] = list(made[n].shown)
+                return data
+            remade[f"search/x/{key}/{k}.js"] = (f"x/{key}/{k}", reshow)
+        outputs = []
+        for path, (name, change) in remade.items():
             raw = library.read_live(path)
             if raw is None:
                 return None
-            outputs.append(Output(path, "search", None, data=_script(f"s/{key}/{name}", _patched(read_script(raw),
-                                                                                               terms))))
-            made.add(path)
-        index_files = []
-        if lengths_changed:
-            index_files.append((f"search/s/{key}/len.js",
-                                _script(f"s/{key}/len", {f: encode_numbers(len(d.fields[f]) for d in docs)
-                                                         for f in FIELDS})))
-        for k in sorted({n // TEXTS for n in changed}):
-            shown = [list(d.shown) for d in docs[k * TEXTS:(k + 1) * TEXTS]]
-            index_files.append((f"search/x/{key}/{k}.js", _script(f"x/{key}/{k}", shown)))
-        outputs += [Output(path, "search", None, data=data) for path, data in index_files]
-        made.update(path for path, _ in index_files)
+            outputs.append(Output(path, "search", None, data=_script(name, change(read_script(raw)))))
         # every other file of the segment stays as the last build made it
-        outputs += [Output(path, "search", live) for path, live in sorted(files.items()) if path not in made]
-        return Expansion(outputs, result=(FORMAT_VERSION, [d.url for d in docs], [d.digest for d in docs]))
+        outputs += [Output(path, "search", live) for path, live in sorted(files.items()) if path not in remade]
+        digests = list(previous[2])
+        for n in changed:
+            digests[n] = made[n].digest
+        return Expansion(outputs, result=(self.version, urls, digests, inputs))
 
 
 def _patched(data: dict, terms: dict) -> dict:

@@ -15,7 +15,7 @@ Tables (``SCHEMA`` below):
   each index entry (版名, 栏目, author) lists of each issue; ``entries``: each
   entry's size, pinyin and address.
 - ``groups``: each output group's key and, for groups that others need, its
-  result (a search month's terms).
+  result (a search segment's document URLs and digests, and each issue's inputs).
 - ``outputs``: every file of the live site and of the spare, with its group and
   its key in each (NULL where the folder lacks it).
 

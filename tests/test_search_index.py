@@ -29,7 +29,7 @@ def loaded(path: Path):
 @pytest.fixture(scope="module")
 def sample_search() -> Search:
     """The search producer of the sample edition, with its words as a build makes them."""
-    return Search(open_library(ROOT / "content"))
+    return Search(open_library(ROOT / "content"), "")
 
 
 def test_postings_and_numbers_survive_their_encoding():
@@ -126,6 +126,33 @@ def test_a_one_character_correction_rewrites_a_handful_of_search_files(build, tm
     clean = tmp_path / "clean"
     assert build("--content", content, "--out", clean, "--clean", "-q")[0] == 0
     assert snapshot(clean) == after
+
+
+def test_corrections_in_two_issues_of_a_year_segment_patch_it_as_a_clean_build_makes_it(build, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    assert build("--content", content, "--out", out, "-q")[0] == 0
+    before = snapshot(out)
+    # longer text (the length table changes) in two issues of 2022, and a new word in a headline
+    edit(content / "pinghu-daily/2022-10-31/01/02-renda-dangzu-huiyi.md", "专题传达学习", "专题传达学习并讨论")
+    edit(content / "pinghu-daily/2022-11-18/01/05-weilai-shequ.md", "\n---\n", "\n---\n\n新增一段关于湖畔社区的文字。\n")
+    assert build("--content", content, "--out", out, "-q")[0] == 0
+    after = snapshot(out)
+    changed = sorted(p for p in after if p.startswith("search/") and before.get(p) != after[p])
+    assert "search/s/2022/len.js" in changed and all(p.startswith(("search/s/2022/", "search/x/2022/"))
+                                                     for p in changed), changed
+    clean = tmp_path / "clean"
+    assert build("--content", content, "--out", clean, "--clean", "-q")[0] == 0
+    assert snapshot(clean) == after
+
+
+def test_a_change_of_indexing_code_indexes_every_segment_again(sample_search):
+    other = Search(sample_search.library, "other code")
+    assert {g.id: g.key for g in sample_search.groups() if g.id != "search/meta"}.keys() == \
+        {g.id: g.key for g in other.groups() if g.id != "search/meta"}.keys()
+    keys = dict((g.id, g.key) for g in other.groups())
+    assert all(keys[g.id] != g.key for g in sample_search.groups() if g.id != "search/meta")
 
 
 def test_parallel_and_serial_builds_are_identical(tiny, tmp_path, build, monkeypatch):
