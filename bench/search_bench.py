@@ -9,7 +9,10 @@ serves both over loopback HTTP and drives Debian chromium through Playwright. Ea
 query runs in a fresh browser context (cold cache) for each engine, measuring the
 time and the bytes (page load included) until the first 10 results are usable, and
 the JS heap afterwards. A second search per query asks for every result to compute
-recall and precision against the articles whose text really contains the query.
+recall and precision against the articles whose text really contains the query
+(kicker, title, subtitle, bylines, 栏目 and body). Besides the generated queries
+(queries.json) it makes, from the archive itself, byline names, words with another
+excluded ("A -B") and quoted phrases.
 
 The loopback server behaves like a real static host (GitHub Pages, Netlify, nginx):
 .html .js .css .json .txt .svg files go out with Content-Encoding: gzip (level 6,
@@ -48,6 +51,7 @@ import io
 import json
 import math
 import os
+import random
 import re
 import shutil
 import statistics
@@ -111,20 +115,46 @@ def pick_queries(content: Path, count: int) -> list[dict]:
 
 
 def normalize(text: str) -> str:
-    """What both the index and the ground truth compare: NFKC, lower case (tokenizer.js does the same)."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """What both the index and the ground truth compare: NFKC, lower case (tokenizer.js does the same),
+    white space folded."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def ground_truth(content: Path, queries: list[str]) -> tuple[dict[str, set[str]], int]:
-    """For each query, the URLs of articles whose title, kicker, subtitle or text contain it."""
-    from edition.model import load_site
-    site = load_site(content)
-    texts = [(a.url, normalize("\n".join((a.title, a.kicker, a.subtitle, a.text)))) for a in site.articles]
+def searchable(content: Path) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(URL, text, byline names) of every article: text is its kicker, title, subtitle, bylines, 栏目
+    and body, what a full-text search must find."""
+    from edition.load import load_site
+    loaded = load_site(content)
+    return [(a.url, normalize("\n".join((a.kicker, a.title, a.subtitle, " ".join(x.label for x in a.authors),
+                                         a.column, loaded.bodies[a.source].text))),
+             tuple(x.name for x in a.authors)) for a in loaded.articles]
+
+
+def derived_queries(articles: list, queries: list[dict], count: int) -> list[dict]:
+    """Queries of the kinds readers type besides plain words, made from the archive: reporters'
+    names from the bylines, a word with another excluded (-), and quoted phrases."""
+    rng = random.Random(SEED)
+    names = sorted({n for _, _, names in articles for n in names if len(n) >= 2})
+    made = [{"category": "byline", "query": n} for n in rng.sample(names, min(count, len(names)))]
+    twos = [q["query"] for q in queries if q["category"] == "substring2"]
+    pairs = [(a, b) for a in twos for b in twos if a != b]
+    made += [{"category": "exclude", "query": f"{a} -{b}"} for a, b in rng.sample(pairs, min(count, len(pairs)))]
+    phrases = [q["query"] for q in queries if q["category"] == "phrase"]
+    made += [{"category": "quoted", "query": f'"{p}"'} for p in phrases[:count]]
+    return made
+
+
+def ground_truth(articles: list, queries: list[str]) -> dict[str, set[str]]:
+    """For each query, the URLs of articles that contain every word of it (a quoted phrase as it is)
+    and none of the words after a minus."""
     truth = {}
     for q in queries:
-        needle = normalize(q)
-        truth[q] = {url for url, text in texts if needle in text}
-    return truth, len(texts)
+        parts = [quoted or word for quoted, word in re.findall(r'"([^"]*)"|(\S+)', q)]
+        wanted = [normalize(p) for p in parts if not p.startswith("-")]
+        unwanted = [normalize(w[1:]) for w in q.split() if w.startswith("-") and len(w) > 1]
+        truth[q] = {url for url, text, _ in articles
+                    if all(w in text for w in wanted) and not any(w in text for w in unwanted)}
+    return truth
 
 
 # --------------------------------------------------------------------------- builds
@@ -196,13 +226,23 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
 
 
 def build_ours(content: Path, site: Path) -> dict:
-    """python build.py -v (per-stage timings); the search stage is the index build time."""
+    """python build.py -v (per-stage timings); the search stage is the index build time. The index
+    is everything search loads: search/ and assets/search/ (the scripts, lunr.js included)."""
     run = run_measured([sys.executable, "build.py", "--content", str(content), "--out", str(site), "-v"],
                        site.parent / "build-ours.log")
     stage = re.search(r"^\s+search\s+(\d+) ms", run.pop("output"), re.M)
-    size, files = folder_bytes(site / "search")
+    kinds = {}
+    for path in sorted(p for folder in (site / "search", site / "assets/search") for p in folder.rglob("*")
+                       if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        kind = ("assets" if rel.startswith("assets/") else "texts" if rel.startswith("search/x/")
+                else path.name[0] + " buckets" if path.name[0] in "bu" and path.name[1:2].isdigit()
+                else path.stem)
+        size, files = kinds.get(kind, (0, 0))
+        kinds[kind] = (size + path.stat().st_size, files + 1)
     return {**run, "index_s": int(stage.group(1)) / 1000 if stage else None,
-            "index_bytes": size, "index_files": files}
+            "index_bytes": sum(v[0] for v in kinds.values()), "index_files": sum(v[1] for v in kinds.values()),
+            "kinds": kinds}
 
 
 def build_pagefind(site: Path, copy: Path) -> dict:
@@ -581,8 +621,10 @@ def bench(years: int, work: Path, count: int, keep: bool) -> list[dict]:
         builds = {"ours": build_ours(content, site)}
         log(f"[{years}y] indexing with Pagefind")
         builds["pagefind"] = build_pagefind(site, pf_site)
-        log(f"[{years}y] ground truth for {len(queries)} queries")
-        truth, articles = ground_truth(content, [q["query"] for q in queries])
+        log(f"[{years}y] ground truth for {len(queries)} queries and those derived from the archive")
+        texts = searchable(content)
+        queries += derived_queries(texts, queries, max(1, count // 6))
+        truth, articles = ground_truth(texts, [q["query"] for q in queries]), len(texts)
         log(f"[{years}y] running {len(queries)} queries in chromium")
         rows = run_queries(site, pf_site, queries, truth)
     finally:
@@ -597,6 +639,11 @@ def bench(years: int, work: Path, count: int, keep: bool) -> list[dict]:
     log(f"[{years}y] raw numbers in {results}")
     print(f"\nrecall / precision by category, {years}y ({len(rows)} queries)\n"
           + by_category(rows, list(builds)), flush=True)
+    kinds = builds["ours"]["kinds"]
+    print(f"\nour index by kind of file, {years}y (Pagefind: {builds['pagefind']['index_bytes'] / 1e6:.1f} MB in "
+          f"{builds['pagefind']['index_files']} files)\n"
+          + "\n".join(f"  {kind:<10} {size / 1e6:7.1f} MB {files:6} files" for kind, (size, files) in kinds.items()),
+          flush=True)
     return lines
 
 
