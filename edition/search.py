@@ -235,12 +235,13 @@ class Index:
     def __init__(self, key: str, docs: list[Doc]):
         self.key, self.docs = key, docs
         self.b, self.u = buckets_for(len(docs))
-        self.postings: dict[str, dict[str, list]] = defaultdict(dict)  # term → field → [(doc, tf)]
+        self.postings = {field: defaultdict(list) for field in FIELDS}  # field → term → [(doc, tf)]
         self.lengths = {field: [len(d.fields[field]) for d in docs] for field in FIELDS}
         for number, doc in enumerate(docs):
             for field in FIELDS:
+                postings = self.postings[field]
                 for term, tf in Counter(doc.fields[field]).items():
-                    self.postings[term].setdefault(field, []).append((number, tf))
+                    postings[term].append((number, tf))
 
     def bucket(self, term: str) -> str:
         namespace, key = bucket_of(term)
@@ -249,10 +250,11 @@ class Index:
     def files(self, buckets=None) -> list[tuple[str, bytes]]:
         """The segment's files (only the ``buckets`` named, with ``buckets``)."""
         grouped: dict[str, dict] = defaultdict(dict)
-        for term in sorted(self.postings):
+        for term in sorted(set().union(*self.postings.values())):
             name = self.bucket(term)
             if buckets is None or name in buckets:
-                grouped[name][term] = encode_entry(self.postings[term])
+                grouped[name][term] = "".join(MARKS[f] + encode_postings(self.postings[f][term])
+                                              for f in FIELDS if term in self.postings[f])
         base = f"s/{self.key}/"
         names = buckets if buckets is not None else [f"b{n}" for n in range(self.b)] + \
             [f"u{n}" for n in range(self.u)]
