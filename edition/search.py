@@ -54,7 +54,7 @@ FIELDS = ("t", "b", "a", "c")  # title (kicker, title, subtitle, title words), b
 BOOSTS = {"t": 10, "b": 1, "a": 5, "c": 5}
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 TEXTS = 2  # documents per text file: a result loads little besides its own text
-DOCS_PER_BUCKET = 7  # b buckets ≈ documents / 7 (a power of two), so a bucket holds a few thousand postings
+DOCS_PER_BUCKET = 4  # b buckets ≈ documents / 4 (a power of two), so a bucket holds a thousand or two postings
 CHARACTER_BUCKETS = 16  # u buckets are this many times fewer: only one-character queries read them
 SEGMENT = "search/seg:"  # group ids of the segments
 SECONDS_PER_DOCUMENT = 0.002  # indexing cost, for parallel.map
@@ -384,9 +384,9 @@ class Search:
         library.bodies.load([a for _, a in numbered])
         library.words.load([a for _, a in numbered])
         made = {n: doc for (n, _), doc in zip(numbered, self.docs([a for _, a in numbered]))}
+        made_from = dict(numbered)
         changed = [n for n, doc in made.items() if doc.digest != previous[2][n]]
-        changed_set = set(changed)
-        old = library.previous_articles([a for n, a in numbered if n in changed_set])
+        old = library.previous_articles([made_from[n] for n in changed])
         files = library.previous_files(group)  # site path → key of the file in the live site
         if old is None or not files:
             return None  # the last build's inputs or files are not all at hand
@@ -404,25 +404,14 @@ class Search:
                         namespace, hash_key = bucket_of(term)
                         name = f"{namespace}{fnv1a(hash_key) % (b if namespace == 'b' else u)}"
                         touched.setdefault(name, {}).setdefault(term, {}).setdefault(field, {})[n] = after[term]
-        remade: dict[str, object] = {}  # site path → its new data
+        remade: dict[str, tuple] = {}  # site path → (its key, how its data changes)
         for name, terms in sorted(touched.items()):
-            remade[f"search/s/{key}/{name}.js"] = (f"s/{key}/{name}", lambda data, terms=terms: _patched(data, terms))
+            remade[f"search/s/{key}/{name}.js"] = (f"s/{key}/{name}", functools.partial(_patched, terms=terms))
         if lengths:
-            def relengthen(data):
-                for field, now in lengths.items():
-                    numbers = decode_numbers(data[field])
-                    for n, length in now.items():
-                        numbers[n] = length
-                    data[field] = encode_numbers(numbers)
-                return data
-            remade[f"search/s/{key}/len.js"] = (f"s/{key}/len", relengthen)
+            remade[f"search/s/{key}/len.js"] = (f"s/{key}/len", functools.partial(_relengthened, lengths=lengths))
         for k in sorted({n // TEXTS for n in changed}):
-            def reshow(data, k=k):
-                for n in range(k * TEXTS, min((k + 1) * TEXTS, len(urls))):
-                    if n in changed_set:
-                        data[n - k * TEXTS] = list(made[n].shown)
-                return data
-            remade[f"search/x/{key}/{k}.js"] = (f"x/{key}/{k}", reshow)
+            shown = {n - k * TEXTS: list(made[n].shown) for n in changed if n // TEXTS == k}
+            remade[f"search/x/{key}/{k}.js"] = (f"x/{key}/{k}", functools.partial(_reshown, shown=shown))
         outputs = []
         for path, (name, change) in remade.items():
             raw = library.read_live(path)
@@ -453,3 +442,20 @@ def _patched(data: dict, terms: dict) -> dict:
         else:
             data.pop(term, None)
     return dict(sorted(data.items()))
+
+
+def _relengthened(data: dict, lengths: dict) -> dict:
+    """A length table with some documents' lengths replaced: ``{field: {document: length}}``."""
+    for field, now in lengths.items():
+        numbers = decode_numbers(data[field])
+        for n, length in now.items():
+            numbers[n] = length
+        data[field] = encode_numbers(numbers)
+    return data
+
+
+def _reshown(rows: list, shown: dict) -> list:
+    """A text file's rows with some replaced: ``{row number: row}``."""
+    for n, row in shown.items():
+        rows[n] = row
+    return rows

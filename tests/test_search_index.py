@@ -48,7 +48,7 @@ def test_postings_and_numbers_survive_their_encoding():
 def test_segments_are_years_and_the_months_of_the_newest_year(sample_search):
     assert list(sample_search.segments) == ["2022", "2023", "2025-02"]
     assert segment_keys([]) == {}
-    assert buckets_for(7_000) == (1024, 64) and buckets_for(10) == (8, 1)
+    assert buckets_for(7_000) == (2048, 128) and buckets_for(10) == (8, 1)
 
 
 def reference(docs) -> "lunr.index.Index":

@@ -10,10 +10,11 @@
    other punctuation separates, and lunr's own syntax (^2, ~1, +, *) means nothing here.
 
    Index files are scripts that call edition._load(key, data), so they load from file:// too.
-   A query loads, segment by segment (newest first), the buckets holding its tokens and the
-   segment's length table, builds a lunr.Index of just those terms with the BM25 weights lunr's
-   Builder would compute, ANDs the postings, lets lunr score each token, and checks the results
-   it shows against their text, which also gives the snippet. */
+   A query loads, segment by segment (newest first), the buckets holding its tokens and ANDs
+   their postings; where documents are left, it loads the segment's length table, builds a
+   lunr.Index of just those terms with the BM25 weights lunr's Builder would compute, lets lunr
+   score each token, and checks the results it shows against their text, which also gives the
+   snippet. */
 (function () {
   "use strict";
   var edition = (window.edition = window.edition || {});
@@ -141,12 +142,11 @@
     return b[0] + (tok.hash(b[1]) % (b[0] === "b" ? seg[4] : seg[5]));
   }
 
-  /* The segment's postings of these terms: {term: {field: [docs, tfs]}}, and its lengths. */
+  /* The segment's postings of these terms: {term: {field: [docs, tfs]}} (and its days, for a range). */
   function segmentData(seg, terms, range) {
     var key = seg[0];
     var files = Array.from(new Set(terms.map(function (t) { return "s/" + key + "/" + bucketName(seg, t); })));
-    var wanted = files.concat(["s/" + key + "/len"]);
-    if (range) wanted.push("s/" + key + "/days");
+    var wanted = range ? files.concat(["s/" + key + "/days"]) : files;
     return Promise.all(wanted.map(load)).then(function (loaded) {
       var found = {};
       terms.forEach(function (term) {
@@ -156,10 +156,16 @@
         var parts = entry.split(/([\^!@$])/);  // "!0a3^0": each field's postings after its mark
         for (var i = 1; i < parts.length; i += 2) found[term][FIELD_OF[parts[i]]] = postings(parts[i + 1]);
       });
+      return { postings: found, days: range ? loaded[files.length] : null };
+    });
+  }
+
+  /* The segment's field lengths, which scoring needs: loaded only where there are candidates. */
+  function lengthsOf(seg) {
+    return load("s/" + seg[0] + "/len").then(function (table) {
       var lengths = {};
-      var table = loaded[files.length];
       Object.keys(table).forEach(function (field) { lengths[field] = numbers(table[field]); });
-      return { postings: found, lengths: lengths, days: range ? loaded[files.length + 1] : null };
+      return lengths;
     });
   }
 
@@ -245,23 +251,32 @@
         having.forEach(function (d) { candidates.delete(d); });
       });
       var limits = data.days ? refRange(data.days, range) : null;
-      var index = lunrIndex(meta, seg, data);
-      var scores = new Map();
-      clauses.forEach(function (c) {
-        if (!c.exclude) c.tokens.forEach(function (t) {
-          index.query(function (q) { q.term(t, { fields: fieldsFor(t, c.scope), usePipeline: false }); }).forEach(function (r) {
-            var doc = Number(r.ref);
-            if (candidates.has(doc)) scores.set(doc, (scores.get(doc) || 0) + r.score);
-          });
+      if (limits) candidates.forEach(function (doc) { if (doc < limits[0] || doc >= limits[1]) candidates.delete(doc); });
+      if (!candidates.size) return [];
+      return lengthsOf(seg).then(function (lengths) {
+        data.lengths = lengths;
+        return scored(meta, seg, clauses, data, candidates);
+      });
+    });
+  }
+
+  /* The candidates with their scores: lunr scores each token over the clause's fields, and the scores add up. */
+  function scored(meta, seg, clauses, data, candidates) {
+    var index = lunrIndex(meta, seg, data);
+    var scores = new Map();
+    clauses.forEach(function (c) {
+      if (!c.exclude) c.tokens.forEach(function (t) {
+        index.query(function (q) { q.term(t, { fields: fieldsFor(t, c.scope), usePipeline: false }); }).forEach(function (r) {
+          var doc = Number(r.ref);
+          if (candidates.has(doc)) scores.set(doc, (scores.get(doc) || 0) + r.score);
         });
       });
-      var out = [];
-      candidates.forEach(function (doc) {
-        if (limits && (doc < limits[0] || doc >= limits[1])) return;
-        out.push({ key: seg[0], order: seg[1], doc: doc, score: scores.get(doc) || 0 });
-      });
-      return out;
     });
+    var out = [];
+    candidates.forEach(function (doc) {
+      out.push({ key: seg[0], order: seg[1], doc: doc, score: scores.get(doc) || 0 });
+    });
+    return out;
   }
 
   /* [first, end) documents of a segment that fall within the date range. */
