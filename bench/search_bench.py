@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark our prebuilt search index against Pagefind on generated archives.
 
-    python bench/search_bench.py [--years 1 10] [--queries N] [--work DIR] [--keep]
+    python bench/search_bench.py [--years 1 10] [--queries N] [--minutes M] [--work DIR] [--keep]
 
 For each archive size (years of a daily paper, made by bench/generate.py) one run
 builds our site, indexes a copy of its article pages with Pagefind (extended), then
@@ -485,8 +485,12 @@ def measure(browser, engine: Engine, query: str) -> dict:
         context.close()
 
 
-def run_queries(site: Path, pf_site: Path, queries: list[dict], truth: dict[str, set[str]]) -> list[dict]:
-    """Every query on both engines, side by side, each in a fresh browser context."""
+def run_queries(site: Path, pf_site: Path, queries: list[dict], truth: dict[str, set[str]],
+                minutes: float | None = None) -> list[dict]:
+    """Every query on both engines, side by side, each in a fresh browser context; with a budget
+    of minutes, no query starts once it is spent (the queries alternate categories, so the ones
+    done still cover them all)."""
+    deadline = time.monotonic() + minutes * 60 if minutes else None
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -495,6 +499,9 @@ def run_queries(site: Path, pf_site: Path, queries: list[dict], truth: dict[str,
         try:
             engines = [ours(ours_server), pagefind(pf_server)]
             for n, q in enumerate(queries, 1):
+                if deadline is not None and time.monotonic() > deadline:
+                    log(f"  the {minutes:g}-minute budget is spent: {n - 1} of {len(queries)} queries ran")
+                    break
                 row = {**q, "truth": len(truth[q["query"]])}
                 for engine in engines:
                     result = measure(browser, engine, q["query"])
@@ -553,13 +560,14 @@ def summarise(years: int, articles: int, builds: dict, rows: list[dict]) -> list
         lines.append({
             "archive": f"{years}y/{articles}", "engine": name,
             "build_s": build["wall_s"] if name == "ours" else None, "index_s": build["index_s"],
-            "rss_mb": build["rss_tree_mb"], "index_mb": build["index_bytes"] / 2**20,
+            "rss_mb": build["rss_tree_mb"], "index_mb": build["index_bytes"] / 2**20, "files": build["index_files"],
             "kb_per_article": build["index_bytes"] / 1024 / articles,
             "kb_raw_med": median([b / 1024 for b in pick("bytes_first_raw")]),
             "kb_raw_p95": p95([b / 1024 for b in pick("bytes_first_raw")]),
             "kb_gzip_med": median([b / 1024 for b in pick("bytes_first_gzip")]),
             "kb_gzip_p95": p95([b / 1024 for b in pick("bytes_first_gzip")]),
             "ms_med": median(pick("ms_first")), "ms_p95": p95(pick("ms_first")),
+            "ms_max": max(pick("ms_first"), default=None),
             "heap_mb": median(pick("heap_mb")),
             "recall": mean(pick("recall")), "precision": mean(pick("precision")),
             "errors": len(rows) - len(results),
@@ -569,10 +577,10 @@ def summarise(years: int, articles: int, builds: dict, rows: list[dict]) -> list
 
 COLUMNS = [  # header, key, digits
     ("archive", "archive", None), ("engine", "engine", None), ("build s", "build_s", 1),
-    ("index s", "index_s", 1), ("peak RSS MB", "rss_mb", 0), ("index MB", "index_mb", 1),
+    ("index s", "index_s", 1), ("peak RSS MB", "rss_mb", 0), ("index MB", "index_mb", 1), ("files", "files", 0),
     ("KB/art", "kb_per_article", 2), ("KB@10 raw med / p95", ("kb_raw_med", "kb_raw_p95"), 0),
     ("KB@10 gzip med / p95", ("kb_gzip_med", "kb_gzip_p95"), 0),
-    ("ms@10 med", "ms_med", 0), ("ms@10 p95", "ms_p95", 0), ("heap MB", "heap_mb", 1),
+    ("ms@10 med", "ms_med", 0), ("ms@10 p95", "ms_p95", 0), ("ms@10 max", "ms_max", 0), ("heap MB", "heap_mb", 1),
     ("recall", "recall", 3), ("precision", "precision", 3), ("errors", "errors", None),
 ]
 
@@ -593,9 +601,9 @@ def table(lines: list[dict]) -> str:
 
 
 def by_category(rows: list[dict], engines: list[str]) -> str:
-    """Mean recall / precision per query category and engine."""
+    """Per query category and engine: mean recall / precision, median gzip KB and ms to the first 10."""
     categories = list(dict.fromkeys(r["category"] for r in rows))
-    head = f"{'category':<11}  " + "  ".join(f"{e + ' r/p':>17}" for e in engines)
+    head = f"{'category':<11} {'n':>3}  " + "  ".join(f"{e + ' r / p / KB gz / ms':>30}" for e in engines)
     out = [head]
     for cat in categories:
         cells = []
@@ -603,14 +611,16 @@ def by_category(rows: list[dict], engines: list[str]) -> str:
             rs = [r[e] for r in rows if r["category"] == cat and "error" not in r[e]]
             rec = mean([x["recall"] for x in rs if x["recall"] is not None])
             pre = mean([x["precision"] for x in rs if x["precision"] is not None])
-            cells.append(f"{fmt(rec, 3):>8} {fmt(pre, 3):>8}")
-        out.append(f"{cat:<11}  " + "  ".join(cells))
+            kb = median([x["bytes_first_gzip"] / 1024 for x in rs])
+            ms = median([x["ms_first"] for x in rs])
+            cells.append(f"{fmt(rec, 3):>8} {fmt(pre, 3):>6} {fmt(kb, 0):>7} {fmt(ms, 0):>6}")
+        out.append(f"{cat:<11} {sum(r['category'] == cat for r in rows):>3}  " + "  ".join(cells))
     return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- main
 
-def bench(years: int, work: Path, count: int, keep: bool) -> list[dict]:
+def bench(years: int, work: Path, count: int, keep: bool, minutes: float | None = None) -> list[dict]:
     """Everything for one archive size; returns its summary lines."""
     folder = work / f"{years}y"
     content = prepare_archive(folder, years)
@@ -626,7 +636,7 @@ def bench(years: int, work: Path, count: int, keep: bool) -> list[dict]:
         queries += derived_queries(texts, queries, max(1, count // 6))
         truth, articles = ground_truth(texts, [q["query"] for q in queries]), len(texts)
         log(f"[{years}y] running {len(queries)} queries in chromium")
-        rows = run_queries(site, pf_site, queries, truth)
+        rows = run_queries(site, pf_site, queries, truth, minutes)
     finally:
         if not keep:
             for path in (site, pf_site):
@@ -637,7 +647,7 @@ def bench(years: int, work: Path, count: int, keep: bool) -> list[dict]:
                                    "summary": lines, "queries": rows}, ensure_ascii=False, indent=1),
                        encoding="utf-8")
     log(f"[{years}y] raw numbers in {results}")
-    print(f"\nrecall / precision by category, {years}y ({len(rows)} queries)\n"
+    print(f"\nby category, {years}y ({len(rows)} queries)\n"
           + by_category(rows, list(builds)), flush=True)
     kinds = builds["ours"]["kinds"]
     print(f"\nour index by kind of file, {years}y (Pagefind: {builds['pagefind']['index_bytes'] / 1e6:.1f} MB in "
@@ -654,12 +664,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/edition-bench"),
                         help="work folder (default /tmp/edition-bench)")
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    parser.add_argument("--minutes", type=float, help="time budget of the queries of each archive (default: none)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).is_file():
         parser.error(f"{CHROMIUM} not found (apt-get install chromium)")
     lines = []
     for years in args.years:
-        lines += bench(years, args.work.resolve(), args.queries, args.keep)
+        lines += bench(years, args.work.resolve(), args.queries, args.keep, args.minutes)
     print("\nKB@10: cold body bytes (page load included) until the first 10 results, raw = decoded,"
           " gzip = on the wire; ms@10: time to the first 10 results; heap: JS heap after GC;"
           " peak RSS: whole process tree\n" + table(lines), flush=True)
