@@ -5,7 +5,7 @@
                                 [--code REV]
 
 For each archive size (years of a daily paper, made by bench/generate.py and reused
-like search_bench.py does) one run measures four scenarios, one after the other
+like search_bench.py does) one run measures five scenarios, one after the other
 on the same working copy of the archive:
 
   1. full build          from scratch, into an empty output folder
@@ -14,10 +14,12 @@ on the same working copy of the archive:
                          plus a `corrections:` entry in its front matter
   4. new issue           the newest issue copied to the next day, with new article
                          text (so it is not a duplicate) and the issue.yml fixed
+  5. new byline names    the same again a day later, every person in its bylines
+                         replaced by a name the archive has never had
 
 and runs three things in each, side by side:
 
-  ours        python build.py --content C --out O -q   (scenario 1 with --clean; the
+  ours        python build.py --content C --out O -v   (scenario 1 with --clean; the
               others incremental, the default), run from a copy of the builder taken
               at the start (the working tree, or --code REV), so that edits made to
               the repository during the run cannot change what is measured
@@ -26,13 +28,14 @@ and runs three things in each, side by side:
   Pagefind    python -m pagefind --site <Hugo's public dir> --force-language zh-cn,
               as search_bench.py runs it
 
-Hugo and Pagefind have no incremental mode worth the name here, so scenarios 2–4
+Hugo and Pagefind have no incremental mode worth the name here, so scenarios 2–5
 simply run them again (on the Hugo copy, after the same edit). Converting our
 content to Hugo's format is setup, not timed.
 
 Wall time and peak RSS of the whole process tree come from search_bench.py's
-run_measured (RSS sampled every 0.1 s). With --verify the incremental output of
-scenarios 3 and 4 is compared byte for byte with a clean build of the same content
+run_measured (RSS sampled every 0.1 s); our build runs with -v, and a second table shows its
+time stage by stage. With --verify the incremental output of
+scenarios 3, 4 and 5 is compared byte for byte with a clean build of the same content
 (a second full build each time, not timed).
 
 Layout under --work (default /tmp/edition-bench):
@@ -538,7 +541,7 @@ def verify(code: Path, content: Path, site: Path, clean: Path, logs: Path, label
 
 def bench(years: int, work: Path, limit_days: int | None, check: bool, keep: bool, hugo: Path,
           code: Path) -> dict:
-    """All four scenarios on one archive size; returns the rows and the verification results."""
+    """All five scenarios on one archive size; returns the rows and the verification results."""
     archive = prepare_archive(work / f"{years}y", years)
     label = f"{years}y" + (f"-{limit_days}d" if limit_days else "")
     folder = work / f"{years}y" / ("build-bench" + (f"-{limit_days}d" if limit_days else ""))
@@ -628,7 +631,7 @@ def stage_table(rows: list[dict]) -> str:
 
 def verify_note(results: list[dict], asked: bool) -> str:
     if not asked:
-        return "verify: not run (pass --verify to compare scenarios 3 and 4 with a clean build)"
+        return "verify: not run (pass --verify to compare scenarios 3, 4 and 5 with a clean build)"
     notes = []
     for result in results:
         for key, v in result["verified"].items():
@@ -645,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit-days", type=int, metavar="N",
                         help="use only the first N issues of each archive (quick runs)")
     parser.add_argument("--verify", action="store_true",
-                        help="after scenarios 3 and 4, compare our incremental output with a clean build")
+                        help="after scenarios 3, 4 and 5, compare our incremental output with a clean build")
     parser.add_argument("--keep", action="store_true", help="keep the working copies and built sites")
     parser.add_argument("--code", metavar="REV",
                         help="build with this git revision of our builder (default: the working tree at start)")
