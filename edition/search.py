@@ -81,6 +81,12 @@ def bucket_of(token: str) -> tuple[str, str]:
     return "b", token
 
 
+def bucket_name(term: str, b: int, u: int) -> str:
+    """The file of a segment with b and u buckets that holds the term: ``b<n>`` or ``u<n>``."""
+    namespace, key = bucket_of(term)
+    return f"{namespace}{fnv1a(key) % (b if namespace == 'b' else u)}"
+
+
 def buckets_for(documents: int) -> tuple[int, int]:
     """(b, u) bucket counts of a segment: by its documents only, so a correction never changes them."""
     b = 8
@@ -244,20 +250,16 @@ class Index:
                     postings[term].append((number, tf))
 
     def bucket(self, term: str) -> str:
-        namespace, key = bucket_of(term)
-        return f"{namespace}{fnv1a(key) % (self.b if namespace == 'b' else self.u)}"
+        return bucket_name(term, self.b, self.u)
 
-    def files(self, buckets=None) -> list[tuple[str, bytes]]:
-        """The segment's files (only the ``buckets`` named, with ``buckets``)."""
+    def files(self) -> list[tuple[str, bytes]]:
+        """The segment's bucket files, every one of them (empty ones too)."""
         grouped: dict[str, dict] = defaultdict(dict)
         for term in sorted(set().union(*self.postings.values())):
-            name = self.bucket(term)
-            if buckets is None or name in buckets:
-                grouped[name][term] = "".join(MARKS[f] + encode_postings(self.postings[f][term])
-                                              for f in FIELDS if term in self.postings[f])
+            grouped[self.bucket(term)][term] = encode_entry({f: self.postings[f][term] for f in FIELDS
+                                                             if term in self.postings[f]})
         base = f"s/{self.key}/"
-        names = buckets if buckets is not None else [f"b{n}" for n in range(self.b)] + \
-            [f"u{n}" for n in range(self.u)]
+        names = [f"b{n}" for n in range(self.b)] + [f"u{n}" for n in range(self.u)]
         return [(f"search/{base}{name}.js", _script(base + name, grouped.get(name, {}))) for name in sorted(names)]
 
     def lengths_file(self) -> tuple[str, bytes]:
@@ -272,11 +274,10 @@ class Index:
                 last = doc.date
         return f"search/s/{self.key}/days.js", _script(f"s/{self.key}/days", days)
 
-    def text_files(self, packs=None) -> list[tuple[str, bytes]]:
-        count = (len(self.docs) + TEXTS - 1) // TEXTS
+    def text_files(self) -> list[tuple[str, bytes]]:
         return [(f"search/x/{self.key}/{k}.js", _script(f"x/{self.key}/{k}", [list(d.shown) for d in
                                                                                 self.docs[k * TEXTS:(k + 1) * TEXTS]]))
-                for k in (range(count) if packs is None else sorted(packs))]
+                for k in range((len(self.docs) + TEXTS - 1) // TEXTS)]
 
     def all_files(self) -> list[tuple[str, bytes]]:
         return [*self.files(), self.lengths_file(), self.days_file(), *self.text_files()]
@@ -401,9 +402,7 @@ class Search:
                     lengths.setdefault(field, {})[n] = len(made[n].fields[field])
                 for term in before.keys() | after.keys():
                     if before[term] != after[term]:
-                        namespace, hash_key = bucket_of(term)
-                        name = f"{namespace}{fnv1a(hash_key) % (b if namespace == 'b' else u)}"
-                        touched.setdefault(name, {}).setdefault(term, {}).setdefault(field, {})[n] = after[term]
+                        touched.setdefault(bucket_name(term, b, u), {}).setdefault(term, {}).setdefault(field, {})[n] = after[term]
         remade: dict[str, tuple] = {}  # site path → (its key, how its data changes)
         for name, terms in sorted(touched.items()):
             remade[f"search/s/{key}/{name}.js"] = (f"s/{key}/{name}", functools.partial(_patched, terms=terms))
