@@ -49,3 +49,18 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(Exception):
+    """A command-line option that cannot work (exit 2): the message says which and why."""
+
+
+class EnvironmentFault(Exception):
+    """The machine, not the content, stopped the work (exit 3): a full disk, a read-only or
+    immutable file system, missing permissions. The message names what failed, where, and
+    the operating system's error."""
+
+    @classmethod
+    def from_os_error(cls, doing: str, exc: OSError) -> "EnvironmentFault":
+        where = f" {exc.filename}" if exc.filename else ""
+        return cls(f"{doing}{where}: {exc.strerror or exc}")
