@@ -87,6 +87,8 @@ def build(args, resources=None) -> int:
     from .pipeline import build as run_build
 
     result = run_build(_options(args), resources)
+    for folder in result.cleared:
+        print(f"note: removed {folder}, left by a build that was killed", file=sys.stderr)
     _print_warnings(args, result.warnings)
     if args.quiet:
         return 0

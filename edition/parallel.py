@@ -5,11 +5,19 @@ model, the templates, jieba's dictionary); only item numbers go out and only
 results come back, and the parent works too. Forking a large process and
 starting workers costs a fraction of a second, so work that would take less
 than ``FORK_PAYS_FROM`` seconds in one process runs there.
+
+A worker dies with the build: however the build's process ends (SIGKILL
+included), the system kills its workers (Linux's parent-death signal; where
+there is none, each worker watches its parent), so none lives on as an orphan.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import threading
+import time
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -49,7 +57,8 @@ def imap(function: Callable[[T], R], items: Sequence[T], jobs: int, each: float)
     size = max(1, min(64, len(items) // (count * 8)))
     chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with, initargs=(os.getpid(),)) as pool:
             futures = {n: pool.submit(_run, *chunks[n]) for n in reversed(range(len(chunks)))}
             for n, (start, end) in enumerate(chunks):
                 if futures[n].cancel():  # no worker took it yet: do it here
@@ -68,3 +77,20 @@ def map(function: Callable[[T], R], items: Sequence[T], jobs: int, each: float) 
 def _run(start: int, end: int) -> list:
     function, items = _TASK
     return [function(items[number]) for number in range(start, end)]
+
+
+def _die_with(parent: int) -> None:
+    """In a new worker: end when ``parent`` ends."""
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills this worker when its parent dies
+    else:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)

@@ -80,6 +80,7 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)  # files produced, by output kind
     loaded: int = 0  # issues loaded in full
+    cleared: list = field(default_factory=list)  # folders of killed builds that this one removed
 
 
 class Resources:
@@ -210,6 +211,7 @@ class _Build:
         self.state: State | None = None
         self.old_files: dict = {}
         self.note = ""
+        self.cleared: list[str] = []
 
     def stage(self, name: str) -> None:
         now = time.perf_counter()
@@ -226,7 +228,7 @@ class _Build:
     def _run(self) -> Result:
         o = self.o
         path = state_path(o.out)
-        remove_leftovers(o.out)
+        self.cleared = remove_leftovers(o.out)
         site_id = built_id(o.out)
         if not o.clean:
             try:
@@ -286,7 +288,7 @@ class _Build:
         for output in produced:
             kinds[output.kind] = kinds.get(output.kind, 0) + 1
         return Result(counts, total, writer.written, removed, full, False, site.warnings, self.note,
-                      time.perf_counter() - self.started, self.stages, kinds, len(library.loaded))
+                      time.perf_counter() - self.started, self.stages, kinds, len(library.loaded), self.cleared)
 
     # -- stages ------------------------------------------------------------------------------
 
@@ -420,7 +422,8 @@ class _Build:
         if self.o.strict and warnings:
             raise ContentError(warnings)
         return Result(state.meta("counts"), int(state.meta("files")), full=False, nothing_changed=True,
-                      warnings=warnings, seconds=time.perf_counter() - self.started, stages=self.stages)
+                      warnings=warnings, seconds=time.perf_counter() - self.started, stages=self.stages,
+                      cleared=self.cleared)
 
     @staticmethod
     def _bytecode_folder(path: Path) -> Path:

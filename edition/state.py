@@ -33,6 +33,7 @@ or comes from another version means a full build, which says so.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import marshal
 import os
@@ -365,7 +366,12 @@ def read_pending(path: Path) -> tuple[str, str, Delta] | None:
 
 class BuildLock:
     """One build per output folder at a time: a second build (a manual one while ``serve``
-    rebuilds, or two terminals) waits for the first instead of mixing their files."""
+    rebuilds, or two terminals) waits for the first instead of mixing their files.
+
+    It is a POSIX record lock (``lockf``), which belongs to the build's process alone: the
+    workers it forks do not hold it, and the system drops it when the process dies, however it
+    dies, so a killed build never locks out the next one.
+    """
 
     def __init__(self, state_file: Path):
         self.path = state_file.with_name(state_file.name + ".lock")
@@ -375,13 +381,15 @@ class BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             self.handle.seek(0)
             holder = self.handle.read().strip() or "another process"
             print(f"waiting for the build already writing this site (process {holder}) to finish …",
                   file=sys.stderr, flush=True)
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
+            fcntl.lockf(self.handle, fcntl.LOCK_EX)
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(str(os.getpid()))
@@ -393,5 +401,5 @@ class BuildLock:
 
     def __exit__(self, *exc) -> None:
         self.handle.truncate(0)
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        fcntl.lockf(self.handle, fcntl.LOCK_UN)
         self.handle.close()

@@ -76,14 +76,20 @@ def changed_folders(root: Path, recorded: dict[str, int]) -> dict[str, tuple[set
     return changed
 
 
-def remove_leftovers(out: Path) -> None:
-    """Folders left beside ``out`` by builds that were killed: their process no longer runs."""
+def remove_leftovers(out: Path) -> list[str]:
+    """Remove the folders that killed builds left beside ``out``; their names, for a message.
+
+    The caller holds the build lock of ``out``, so no other build of it runs: every such
+    folder is a dead build's, whatever process now has the number in its name.
+    """
     out = Path(out).absolute()
+    removed = []
     for kind in ("building", "old", "spare-building"):
-        for folder in out.parent.glob(f".{out.name}.{kind}-*"):
-            pid = folder.name.rsplit("-", 1)[1]
-            if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+        for folder in sorted(out.parent.glob(f".{out.name}.{kind}-*")):
+            if folder.name.rsplit("-", 1)[1].isdigit():
                 shutil.rmtree(folder)
+                removed.append(folder.name)
+    return removed
 
 
 class SiteWriter:
@@ -104,7 +110,6 @@ class SiteWriter:
         self._made: set[str] = set()
 
     def open(self) -> "SiteWriter":
-        remove_leftovers(self.out)
         if self.spare_id and self.recorded is not None and built_id(self.spare) == self.spare_id:
             self.changed = changed_folders(self.spare, self.recorded)
             os.rename(self.spare, self.tmp)  # if this build dies, the next removes it as a leftover
@@ -274,13 +279,3 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_cwd, exchange = -100, 2
     return rename(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

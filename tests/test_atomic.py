@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, article, edit, running_serve, snapshot
+from conftest import ROOT, article, edit, running_serve, snapshot, write
 from edition.pipeline import state_path
 from edition.state import BuildLock
 
@@ -207,3 +207,68 @@ def test_serve_and_a_manual_build_take_turns(tiny, tmp_path, build):
     assert build("--content", content, "--out", tmp_path / "clean", "-q", "--clean")[0] == 0
     assert snapshot(out) == snapshot(tmp_path / "clean")
     assert not list(tmp_path.glob(".site.building-*"))
+
+
+def large_content(root: Path, issues: int = 20, pages: int = 4, per_page: int = 8) -> Path:
+    """A daily big enough that a build forks workers (over 500 pages to render)."""
+    files = {"site.yml": "title: 大站\npublications: [daily]\n",
+             "daily/publication.yml": "name: 大站日报\nkind: newspaper\n"}
+    for n in range(issues):
+        day = f"2022-05-{n + 1:02d}"
+        listed = "".join(f"  - {{number: {p}, name: 第{p}版}}\n" for p in range(1, pages + 1))
+        files[f"daily/{day}/issue.yml"] = f"date: {day}\npages:\n{listed}"
+        for p in range(1, pages + 1):
+            for a in range(1, per_page + 1):
+                files[f"daily/{day}/{p:02d}/{a:02d}-p{p}a{a}.md"] = article(
+                    f"第{n}期第{p}版第{a}篇", f"本报讯 第{n}期的正文，第{a}段。" * 20,
+                    authors=f"[{{name: 记者{a}, role: 记者}}]")
+    write(root, files)
+    return root
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes still alive in a session (a killed build's and its workers')."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def test_a_build_killed_while_its_workers_run_never_locks_out_the_next(tmp_path):
+    """SIGTERM and SIGKILL at random moments of builds that fork workers: no worker outlives the
+    build, and the next build finishes, cleans up and gives the site a clean build gives."""
+    content = large_content(tmp_path / "content")
+    out = tmp_path / "site"
+    lead = content / "daily/2022-05-20/01/01-p1a1.md"
+    started = time.monotonic()
+    first = subprocess.Popen(command(content, out, "--jobs", "2"), start_new_session=True)
+    most = 0
+    while first.poll() is None:
+        most = max(most, len(session_processes(first.pid)))
+        time.sleep(0.02)
+    full = time.monotonic() - started
+    assert first.returncode == 0 and most > 1, "the test site is too small for the build to fork workers"
+    rng = random.Random(14)
+    for run in range(20):
+        lead.write_text(article(f"第{run}次改过的头条", "本报讯 正文。" * 50), encoding="utf-8")
+        build = subprocess.Popen(command(content, out, "--jobs", "2", *(("--clean",) if run % 3 else ())),
+                                 start_new_session=True, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.1, full))
+        build.send_signal(signal.SIGTERM if run % 2 else signal.SIGKILL)
+        build.communicate(timeout=120)
+        deadline = time.monotonic() + 10
+        while session_processes(build.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not session_processes(build.pid), f"run {run}: workers outlived the killed build"
+        after = subprocess.run(command(content, out, "--jobs", "2"), capture_output=True, text=True, timeout=300)
+        assert after.returncode == 0, after.stderr
+        assert "waiting for the build" not in after.stderr, after.stderr
+        assert not list(tmp_path.glob(".site.building-*")), "a killed build's folder was left behind"
+    clean = tmp_path / "clean"
+    subprocess.run(command(content, clean, "--clean"), check=True)
+    assert snapshot(out) == snapshot(clean)
