@@ -413,8 +413,8 @@ class Content:
         result = []
         for name in self.scan.children(rel):
             child = f"{rel}/{name}" if rel else name
-            if child in self.scan.escaping:
-                problems.error(self.shown(child), 1, "symbolic link points outside the content folder")
+            if child in self.scan.refused:
+                problems.error(self.shown(child), 1, self.scan.refused[child])
             elif self.is_file(child) or self.is_dir(child):
                 result.append(child)
         return result
@@ -492,10 +492,10 @@ class Content:
             issue = rel[:rel.find("/", rel.find("/") + 1)]
             if issue in parts:
                 parts[issue].append((rel, entry.digest))
-        for rel in (*self.scan.folders, *self.scan.escaping):
+        for rel in (*self.scan.folders, *self.scan.refused):
             issue = "/".join(rel.split("/")[:2])
             if issue in parts and issue != rel:
-                parts[issue].append((rel, rel in self.scan.escaping))
+                parts[issue].append((rel, self.scan.refused.get(rel, "")))
         return {i: digest_of(RECORD_VERSION, p) for i, p in parts.items()}
 
     def publication_of(self, issue_id: str) -> Publication:

@@ -179,7 +179,7 @@ class Library:
         for article, rel in zip(articles, rels):
             meta = article.issue.id + "/issue.yml"
             if rel not in records or rel not in bodies or rel not in words or \
-                    self.old_files.get(meta, (0, 0, ""))[2] != self.content.scan.files[meta].digest:
+                    self.old_files.get(meta, ("",))[-1] != self.content.scan.files[meta].digest:
                 return None
             old = article_from_record(records[rel][1], article.source, article.issue, article.page)
             found.append((old, bodies[rel].text, words[rel].title_words))

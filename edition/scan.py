@@ -1,29 +1,40 @@
 """The content scan: every file of a folder with the digest of its bytes, once per build.
 
-A file whose size and modification time match what the last build recorded
-keeps the digest it had then, as git's index does; any other file is read and
-hashed, and its bytes are kept for the loader, so a changed file is read and
-hashed exactly once. Everything after the scan decides by digests, never by
-times. The global key, the loader and ``serve``'s watcher all use this scan.
+A file whose size, modification time, status-change time and inode all match
+what the last build recorded keeps the digest it had then, as git's index does;
+any other file is read and hashed, and its bytes are kept for the loader, so a
+changed file is read and hashed exactly once. The status-change time is what
+catches an edit whose modification time was put back (unzip, ``rsync -t``,
+``touch -r``): no tool can set it. A file changed so recently that a later edit
+could share its times is recorded without them ("racily clean", as git calls
+it), so the next build hashes it again. Everything after the scan decides by
+digests, never by times. The global key, the loader and ``serve``'s watcher
+all use this scan.
 
 Hidden entries (``.git``, ``.DS_Store``) are not content. A symbolic link is
-followed only if it stays inside the folder; one that leaves it is reported.
+followed only if it stays inside the folder; one that leaves it, points at
+nothing or loops is refused, with the reason, for the loader to report.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".txt")  # files the loader parses: their bytes are kept
 KEEP_BYTES_UP_TO = 64_000_000  # a 20 MB article is kept; a scan of PDFs is not
+RACY_NS = 2_000_000_000  # times this close to the scan's may be shared by a later edit (FAT keeps 2 s)
 
 
 class Entry(NamedTuple):
     size: int
-    mtime: int  # nanoseconds
+    mtime: int  # nanoseconds; -1: changed too recently to trust the times (hash it next time)
+    ctime: int  # nanoseconds, the last change of the file or its status
+    inode: int
     digest: str
 
 
@@ -42,7 +53,7 @@ class Scan:
     files: dict[str, Entry]  # path relative to root (with /) → entry, in sorted order
     folders: dict[str, list[str]]  # every folder, relative to root ("" is the root) → its visible entries
     data: dict[str, bytes] = field(default_factory=dict)  # bytes of the text files read by this scan
-    escaping: list[str] = field(default_factory=list)  # symbolic links that leave the folder
+    refused: dict[str, str] = field(default_factory=dict)  # symbolic links not followed → why
     hashed: int = 0  # files read and hashed (the rest kept their digest)
 
     def read(self, rel: str) -> bytes:
@@ -68,16 +79,16 @@ class Scan:
             h.update(f"{rel}\0{entry.digest}\n".encode("utf-8", "surrogateescape"))
         for rel in sorted(self.folders):
             h.update(f"{rel}/\n".encode("utf-8", "surrogateescape"))
-        for rel in sorted(self.escaping):
-            h.update(f"{rel}\0link\n".encode("utf-8", "surrogateescape"))
+        for rel, why in sorted(self.refused.items()):
+            h.update(f"{rel}\0{why}\n".encode("utf-8", "surrogateescape"))
         return h.hexdigest()
 
 
 def scan(root: str, known: dict[str, tuple] | None = None, hash_files: bool = True) -> Scan:
-    """Walk ``root``. ``known`` holds the (size, modification time, digest) of each file at the last
-    build; with ``hash_files`` False, nothing is read and changed files get an empty digest (a
-    cheap watcher's view)."""
+    """Walk ``root``. ``known`` holds each file's ``Entry`` at the last build; with ``hash_files``
+    False, nothing is read and changed files get an empty digest (a cheap watcher's view)."""
     known = known or {}
+    racy = time.time_ns() - RACY_NS
     root = os.fspath(root)
     real_root = os.path.realpath(root)
     result = Scan(root, {}, {})
@@ -101,7 +112,7 @@ def scan(root: str, known: dict[str, tuple] | None = None, hash_files: bool = Tr
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if target != real_root and not target.startswith(real_root + os.sep):
-                    result.escaping.append(rel)
+                    result.refused[rel] = "symbolic link points outside the content folder"
                     continue
                 if os.path.isdir(target):
                     if target not in seen_folders:  # a link back up the tree would never end
@@ -111,24 +122,32 @@ def scan(root: str, known: dict[str, tuple] | None = None, hash_files: bool = Tr
             try:
                 info = entry.stat()
             except FileNotFoundError:
+                if entry.is_symlink():
+                    result.refused[rel] = "symbolic link points at nothing"
+                continue  # else removed while the scan ran: the next scan sees the change
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+                result.refused[rel] = "symbolic link loops back on itself"
                 continue
             old = get(rel)
-            if old is not None and old[0] == info.st_size and old[1] == info.st_mtime_ns:
+            if old is not None and old[:4] == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
                 files[rel] = old if type(old) is Entry else make(old)
             elif not hash_files:
-                files[rel] = Entry(info.st_size, info.st_mtime_ns, "")
+                files[rel] = Entry(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "")
             else:
-                files[rel] = _hashed(result, rel, entry.path, info)
+                files[rel] = _hashed(result, rel, entry.path, info, racy)
     result.files = dict(sorted(files.items()))
-    result.escaping.sort()
+    result.refused = dict(sorted(result.refused.items()))
     return result
 
 
-def _hashed(result: Scan, rel: str, path: str, info: os.stat_result) -> Entry:
+def _hashed(result: Scan, rel: str, path: str, info: os.stat_result, racy: int) -> Entry:
     result.hashed += 1
+    mtime = -1 if max(info.st_mtime_ns, info.st_ctime_ns) >= racy else info.st_mtime_ns
     if rel.endswith(TEXT_SUFFIXES) and info.st_size <= KEEP_BYTES_UP_TO:
         with open(path, "rb") as handle:
             raw = handle.read()
         result.data[rel] = raw
-        return Entry(len(raw), info.st_mtime_ns, bytes_digest(raw))
-    return Entry(info.st_size, info.st_mtime_ns, file_digest(path))
+        return Entry(len(raw), mtime, info.st_ctime_ns, info.st_ino, bytes_digest(raw))
+    return Entry(info.st_size, mtime, info.st_ctime_ns, info.st_ino, file_digest(path))

@@ -4,8 +4,8 @@ Tables (``SCHEMA`` below):
 
 - ``meta``: the state's version, the output folder and the build it describes
   (as the site's marker names it), the keys of code and settings, the spare's build.
-- ``files``: every content file with its size, modification time and digest
-  (the scan's memory, as git's index).
+- ``files``: every content file with its size, modification and status-change
+  times, inode and digest (the scan's memory, as git's index).
 - ``parsed``: each article file and ``issue.yml`` as parsed (``edition/load.py``
   records), with the file digest it was made from; ``bodies``: each article's
   HTML and text, read only for the articles a build renders; ``words``: each
@@ -49,11 +49,12 @@ from .scan import Entry
 from .words import WordRow
 
 # marshal's format belongs to the Python version, so that is part of the state's version.
-VERSION = f"4/py{sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"5/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL,
+                   inode INTEGER NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE parsed(path TEXT PRIMARY KEY, digest TEXT NOT NULL, record BLOB NOT NULL);
 CREATE TABLE bodies(path TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE words(path TEXT PRIMARY KEY, title TEXT NOT NULL, row BLOB NOT NULL);
@@ -175,9 +176,10 @@ class State:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return row[0] if row else default
 
-    def files(self) -> dict[str, tuple[int, int, str]]:
-        """Every content file: (size, modification time, digest), as the scan wants them."""
-        return {row[0]: row[1:] for row in self.db.execute("SELECT path, size, mtime, digest FROM files")}
+    def files(self) -> dict[str, tuple[int, int, int, int, str]]:
+        """Every content file: (size, modification time, status-change time, inode, digest), as the
+        scan wants them."""
+        return {row[0]: row[1:] for row in self.db.execute("SELECT path, size, mtime, ctime, inode, digest FROM files")}
 
     def parsed(self, issues: list[str]) -> dict[str, tuple[str, tuple]]:
         """Records of every file in these issue folders."""
@@ -276,7 +278,7 @@ class State:
                 else:
                     db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", delta.meta.items())
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                            ((p, *e) for p, e in delta.files.items()))
             db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
                            ((p, d, marshal.dumps(r)) for p, (d, r) in delta.parsed.items()))
