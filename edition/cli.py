@@ -1,6 +1,7 @@
 """Command line: ``python build.py [build|check|import] [options]``.
 
-Exit codes: 0 ok, 1 content errors, 2 usage.
+Exit codes: 0 ok, 1 content errors, 2 usage, 3 environment (a full or read-only disk,
+permissions): each ends with one line that says what failed, where, and the system's error.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 
 
-from .errors import ContentError, Problems
+from .errors import ContentError, EnvironmentFault, Problems, UsageError
 from .reader import read_yaml_file
 from .writer import MARKER
 
@@ -76,10 +77,25 @@ def _print_warnings(args, warnings) -> None:
 def _unsafe_output(args) -> str:
     """Why writing to --out could destroy something that is not a built site, or ''."""
     out, content = args.out.resolve(), args.content.resolve()
+    if args.out.is_symlink() and not out.is_dir():
+        return f"--out {args.out} is a symbolic link to {out}, which is not a folder"
+    if out.exists() and not out.is_dir():
+        return f"--out {args.out} is a file, not a folder"
     if out == content or out in content.parents or content in out.parents:
         return f"--out {args.out} overlaps the content folder {args.content}"
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         return f"--out {args.out} is not empty and was not built by build.py (no {MARKER}); refusing to replace it"
+    return ""
+
+
+def _unsafe_base_url(args) -> str:
+    """Why --base-url cannot be the site's public address, or ''."""
+    url = args.base_url
+    if url is None:
+        return ""
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() or ord(c) < 32 for c in url):
+        return f"--base-url {url!r} must be an http:// or https:// address"
     return ""
 
 
@@ -216,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
         return 2
     unsafe = _unsafe_output(args) if args.command in ("build", "serve", "bundle") else ""
+    unsafe = unsafe or _unsafe_base_url(args)
     if unsafe:
         print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
@@ -229,6 +246,23 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         if args.command == "import":
             print(f"import failed: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        elif args.command == "check":
+            print(f"check failed: {len(exc.problems)} problem(s)", file=sys.stderr)
         else:
             print(f"build failed: {len(exc.problems)} problem(s); {args.out} was left unchanged", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        print(f"build.py {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except (EnvironmentFault, OSError) as exc:
+        fault = exc if isinstance(exc, EnvironmentFault) else EnvironmentFault.from_os_error(
+            "cannot use", exc)
+        after = {"import": "; nothing was written", "check": ""}.get(
+            args.command, f"; {args.out} holds the last complete build")
+        print(f"build.py: error: {_printable(str(fault))}{after}", file=sys.stderr)
+        return 3
+
+
+def _printable(text: str) -> str:
+    """A message safe for a terminal: control characters (ESC sequences) shown as escapes."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)

@@ -32,14 +32,16 @@ every page produced, but nothing is parsed or segmented again that did not chang
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import LUNR_JS, PROJECT, indexes, parallel, urls
-from .errors import ContentError, Problem
+from .errors import ContentError, EnvironmentFault, Problem
 from .load import RECORD_VERSION, Content, Issues, LoadedIssue, article_from_record, check_site, link_neighbours
 from .model import Fetched, Issue, IssueSummary
 from .outputs import Decision, Group, Missing, Output, Row, decide, digest, stale
@@ -104,9 +106,17 @@ def state_path(out: Path) -> Path:
 
 
 def build(options: Options, resources: Resources | None = None) -> Result:
-    """Build the site; raise ContentError (the old site untouched) when the content has errors."""
-    with BuildLock(state_path(options.out)):
-        return _Build(options, resources or Resources()).run()
+    """Build the site; raise ContentError (the old site untouched) when the content has errors.
+
+    An output folder that is a symbolic link is followed: the site is built where it points,
+    and the link stays (swapping a folder in would replace the link itself)."""
+    if Path(options.out).is_symlink():
+        options = dataclasses.replace(options, out=Path(options.out).resolve())
+    try:
+        with BuildLock(state_path(options.out)):
+            return _Build(options, resources or Resources()).run()
+    except sqlite3.OperationalError as exc:  # the disk, not the state's contents: those make a full build
+        raise EnvironmentFault(f"cannot write the build state {state_path(options.out)}: {exc}") from exc
 
 
 class Library:

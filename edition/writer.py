@@ -25,6 +25,8 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
+from .errors import EnvironmentFault
+
 _LIBC = ctypes.CDLL(None, use_errno=True)
 MARKER = ".edition-site"  # marks a folder as built output, which a later build may replace
 NO_LINKS = (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP)  # FAT, some network drives
@@ -161,12 +163,20 @@ class SiteWriter:
         return target
 
     def write(self, site_path: str, data: bytes) -> None:
-        with open(self._target(site_path), "wb") as handle:
-            handle.write(data)
+        target = self._target(site_path)
+        try:
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise _named(exc, target) from exc
         self.written += 1
 
     def copy(self, site_path: str, source: str) -> None:
-        shutil.copyfile(source, self._target(site_path))
+        target = self._target(site_path)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise _named(exc, target) from exc
         self.written += 1
 
     def link(self, site_path: str) -> None:
@@ -279,3 +289,8 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_cwd, exchange = -100, 2
     return rename(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0
+
+
+def _named(exc: OSError, path: str) -> EnvironmentFault:
+    """The fault, naming the file it happened to (a failed write names none)."""
+    return EnvironmentFault.from_os_error("cannot write", exc if exc.filename else OSError(exc.errno, exc.strerror, path))
