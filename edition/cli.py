@@ -123,7 +123,7 @@ def build(args, resources=None) -> int:
 
 def bundle(args) -> int:
     """Build, then zip the site with a 使用说明 page, for reading offline."""
-    from .bundle import make_bundle
+    from .bundle import default_target, make_bundle
 
     code = build(args)
     if code:
@@ -132,7 +132,7 @@ def bundle(args) -> int:
     index = json.loads((args.out / "data/index.json").read_text(encoding="utf-8"))
     issues = [i for pub in index["publications"] for i in pub["issues"]]
     latest = max((dt.date.fromisoformat(i["date"]) for i in issues), default=None)
-    target = args.zip or args.out.absolute().with_name(args.out.absolute().name + ".zip")
+    target = args.zip or default_target(args.out)
     count = make_bundle(args.out, target, index["title"], index["language"], len(issues),
                         sum(i["articles"] for i in issues), latest)
     if not args.quiet:
@@ -148,8 +148,11 @@ def check(args) -> int:
             return 1
         from .sitecheck import check_site
 
-        problems = check_site(args.out)
-        for problem in problems:
+        warnings: list[str] = []
+        problems = check_site(args.out, warnings)
+        if args.strict:
+            problems += warnings
+        for problem in problems if args.strict else warnings + problems:
             print(f"{args.out}/{problem}", file=sys.stderr)
         if not args.quiet:
             print(f"site {'ok' if not problems else 'has problems'}: {len(problems)} problem(s) in {args.out}")
@@ -233,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     unsafe = _unsafe_output(args) if args.command in ("build", "serve", "bundle") else ""
     unsafe = unsafe or _unsafe_base_url(args)
+    if not unsafe and args.command == "bundle":
+        from .bundle import unsafe_target
+        unsafe = unsafe_target(args.zip, args.content, args.out)
     if unsafe:
         print(f"build.py: error: {unsafe}", file=sys.stderr)
         return 2
