@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import LUNR_JS, PROJECT, indexes, parallel, urls
+from . import LUNR_JS, PROJECT, indexes, parallel, sitecheck, urls
 from .errors import ContentError, EnvironmentFault, Problem
 from .load import RECORD_VERSION, Content, Issues, LoadedIssue, article_from_record, check_site, link_neighbours
 from .model import Fetched, Issue, IssueSummary
@@ -274,6 +274,8 @@ class _Build:
         writer.open()
         try:
             decision, expansions, rows = self._decide(groups, library.stored, writer)
+            path_warnings = self._check_paths(decision, rows, content)
+            warnings = site.warnings + path_warnings
             self.stage("plan")
             produced = self._produce(decision, writer, library.bodies)
             for site_path in decision.link:
@@ -287,7 +289,7 @@ class _Build:
             counts = (f"built {len(summaries)} issues, {sum(s.articles for s in summaries.values())} articles, "
                       f"{sum(s.pages for s in summaries.values())} 版面")
             delta.meta.update(version_meta(keys, tree, build_id, site_id if not full else build_id, total, counts,
-                                           site.warnings, str(o.out.absolute())))
+                                           warnings, str(o.out.absolute())))
             delta.meta["sum"] = name
             self._commit(path, writer, delta, site_id, build_id, full)
         except BaseException:
@@ -297,7 +299,7 @@ class _Build:
         kinds: dict[str, int] = {}
         for output in produced:
             kinds[output.kind] = kinds.get(output.kind, 0) + 1
-        return Result(counts, total, writer.written, removed, full, False, site.warnings, self.note,
+        return Result(counts, total, writer.written, removed, full, False, warnings, self.note,
                       time.perf_counter() - self.started, self.stages, kinds, len(library.loaded), self.cleared)
 
     # -- stages ------------------------------------------------------------------------------
@@ -468,6 +470,36 @@ class _Build:
                 return decide(groups, outputs, rows, writer.in_spare, writer.strays(), in_live), expansions, rows
             except Missing as missing:
                 todo = [by_id[g] for g in missing.groups]
+
+    def _check_paths(self, decision: Decision, rows: dict[str, Row], content: Content) -> list[Problem]:
+        """The site paths this build adds, checked as ``check --site`` checks a whole site (case and
+        normalisation collisions, device names, length) against the paths already in the folders
+        they go to: errors raise, warnings are returned. Each names the content file it comes from."""
+        added = [p for p, (_, key) in decision.files.items() if key is not None and (p not in rows or
+                                                                                   rows[p].live is None)]
+        if not added:
+            return []
+        candidates = set(added)
+        if self.state:
+            above = {"/".join(p.split("/")[:n]) for p in added for n in range(p.count("/") + 1)}
+            there = self.state.outputs(folders=sorted(above))
+            stays = {p for p, row in there.items() if row.live is not None and p not in decision.files}
+            candidates |= stays | {p for p in there if p in decision.files and decision.files[p][1] is not None}
+        said: list[str] = []
+        errors = sitecheck.path_problems(candidates, said, self.state.dirs() if self.state else ())
+        sources = {o.path: o.source or (o.bodies[0].source if o.bodies else "") for o in decision.produce}
+        problems = []
+        for text in errors + said:
+            site_path, _, message = text.partition(": ")
+            where = sources.get(site_path) or next((sources[a] for a in added if a in text and sources.get(a)),
+                                                   str(content.scan.root))
+            severity = "warning" if text in said else "error"
+            message = message.removeprefix("warning: ")
+            said_where = message if site_path in message else f"the site path {site_path}: {message}"
+            problems.append(Problem(where, 1, said_where, severity))
+        if any(p.severity == "error" for p in problems):
+            raise ContentError(problems)
+        return problems
 
     def _expand(self, todo: list[Group], expansions: dict) -> None:
         """Expand groups: the heavy ones (search segments) on all cores, after what they read is loaded."""

@@ -115,10 +115,11 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
 
 
-def path_problems(files: set[str], warnings: list[str]) -> list[str]:
-    """Paths that collide, name devices, or are too long on some disk the site is copied to."""
+def path_problems(files: set[str], warnings: list[str], folders=()) -> list[str]:
+    """Paths that collide, name devices, or are too long on some disk the site is copied to
+    (``folders``: more folders of the site, that a file may collide with)."""
     problems = []
-    paths = set()  # every file and every folder above it
+    paths = set(folders) - {""}  # every file and every folder above it
     for file in files:
         parts = file.split("/")
         paths.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))

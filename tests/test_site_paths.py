@@ -1,0 +1,62 @@
+"""Every site path is checked when a build adds it, as ``check --site`` checks a whole site: two
+names that one file system keeps apart and another makes one (case, NFC/NFD), device names and
+length. The site is copied to Windows laptops and FAT or exFAT USB sticks, where those break."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from conftest import article, snapshot
+
+FOLDER = "daily/2022-06-28/01"
+
+
+def add_image(content, name: str, article_name: str) -> None:
+    (content / FOLDER / name).write_bytes(b"\x89PNG\r\n\x1a\n" + name.encode("utf-8", "surrogateescape"))
+    (content / FOLDER / article_name).write_text(article("配图稿件", f"本报讯 正文。\n\n![图](<{name}>)"),
+                                                 encoding="utf-8")
+
+
+@pytest.mark.parametrize("first, second, how", [
+    ("Photo.png", "photo.png", "differ only in case"),
+    (unicodedata.normalize("NFC", "café.png"), unicodedata.normalize("NFD", "café.png"),
+     "differ only in Unicode normalisation"),
+])
+@pytest.mark.parametrize("when", ["in one build", "the second in a later build"])
+def test_names_that_become_one_on_another_disk_are_refused(tiny, build, tmp_path, first, second, how, when):
+    out = tmp_path / "site"
+    add_image(tiny, first, "05-photo.md")
+    if when != "in one build":
+        assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    before = snapshot(out) if out.exists() else None
+    add_image(tiny, second, "06-another.md")
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 1 and how in err and "become one on macOS, Windows and FAT/exFAT disks" in err, err
+    assert str(tiny / FOLDER) in err, "the problem does not name the content file"
+    assert (snapshot(out) if out.exists() else None) == before
+    (tiny / FOLDER / second).unlink()
+    (tiny / FOLDER / "06-another.md").unlink()
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+
+
+def test_renaming_a_file_to_another_case_is_not_a_collision(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    add_image(tiny, "Photo.png", "05-photo.md")
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    (tiny / FOLDER / "Photo.png").unlink()
+    add_image(tiny, "photo.png", "05-photo.md")
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 0, err
+    assert (out / "daily/2022/06/28/media/01/photo.png").is_file()
+    assert not (out / "daily/2022/06/28/media/01/Photo.png").exists()
+
+
+@pytest.mark.parametrize("length, code, said", [(190, 0, "warning: the site path"), (230, 1, "fail at 240 or more")])
+def test_long_site_paths_warn_at_200_characters_and_fail_at_240(tiny, build, tmp_path, length, code, said):
+    name = "p" * length + ".png"
+    add_image(tiny, name, "05-photo.md")
+    result, _, err = build("--content", tiny, "--out", tmp_path / "site")
+    assert result == code and said in err, err
+    assert str(tiny / FOLDER / name) in err
