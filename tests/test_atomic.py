@@ -265,8 +265,11 @@ def test_a_build_killed_while_its_workers_run_never_locks_out_the_next(tmp_path)
         while session_processes(build.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not session_processes(build.pid), f"run {run}: workers outlived the killed build"
+        left = sorted(p.name for p in tmp_path.glob(".site.*-*"))
         after = subprocess.run(command(content, out, "--jobs", "2"), capture_output=True, text=True, timeout=300)
         assert after.returncode == 0, after.stderr
+        for folder in left:
+            assert f"note: removed {folder}, left by a build that was killed" in after.stderr, after.stderr
         assert "waiting for the build" not in after.stderr, after.stderr
         assert not list(tmp_path.glob(".site.building-*")), "a killed build's folder was left behind"
     clean = tmp_path / "clean"
