@@ -71,7 +71,7 @@ def _options(args):
 def _print_warnings(args, warnings) -> None:
     if not args.quiet:
         for warning in warnings:
-            print(warning, file=sys.stderr)
+            print(_printable(str(warning)), file=sys.stderr)
 
 
 def _unsafe_output(args) -> str:
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"build": build, "check": check, "import": import_raw, "bundle": bundle}[args.command](args)
     except ContentError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(_printable(str(problem)), file=sys.stderr)
         if args.command == "import":
             print(f"import failed: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         elif args.command == "check":
@@ -257,16 +257,23 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"build failed: {len(exc.problems)} problem(s); {args.out} was left unchanged", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"build.py: interrupted{_left(args)}", file=sys.stderr)
+        return 130
     except UsageError as exc:
         print(f"build.py {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except (EnvironmentFault, OSError) as exc:
         fault = exc if isinstance(exc, EnvironmentFault) else EnvironmentFault.from_os_error(
             "cannot use", exc)
-        after = {"import": "; nothing was written", "check": ""}.get(
-            args.command, f"; {args.out} holds the last complete build")
-        print(f"build.py: error: {_printable(str(fault))}{after}", file=sys.stderr)
+        print(f"build.py: error: {_printable(str(fault))}{_left(args)}", file=sys.stderr)
         return 3
+
+
+def _left(args) -> str:
+    """What a command that stopped half-way left as it was."""
+    return {"import": "; the drafts are as they were", "check": ""}.get(
+        args.command, f"; {args.out} holds the last complete build")
 
 
 def _printable(text: str) -> str:
