@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 
 # CJK Unified Ideographs and their extensions, compatibility ideographs, and 〇.
 HAN_RANGES = (
@@ -32,10 +34,44 @@ def is_han(char: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
 
 
+# Search compares Greek without accents and breathings (capitals are written without them), and
+# keeps the dialytika (capitals keep it): the marks dropped after a Greek letter, decomposed.
+GREEK_RANGES = ((0x0370, 0x03FF), (0x1F00, 0x1FFF))
+GREEK_CLASS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in GREEK_RANGES)
+GREEK_ACCENTS = (0x0300, 0x0301, 0x0313, 0x0314, 0x0342)  # varia, oxia (tonos), psili, dasia, perispomeni
+
+
+def case_folds() -> dict[str, str]:
+    """What case folding does beyond lower case (ß → ss, ς → σ, Cherokee, Greek with iota): the
+    browser lower-cases, then applies these, and so folds as ``str.casefold`` does. Every
+    character with a case lies below U+20000."""
+    folds = {}
+    for start in range(0, 0x20000, 256):  # blocks where the two agree are skipped whole
+        block = "".join(map(chr, range(start, start + 256)))
+        if block.casefold() != block.lower():
+            folds.update((c, c.casefold()) for c in block if c.lower() == c and c.casefold() != c)
+    return folds
+
+
 # Zero-width characters and bidi controls: they show nothing, and they break search and links.
 INVISIBLE = (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
              0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF)
 INVISIBLE_CLASS = "".join(f"\\u{cp:04x}" for cp in INVISIBLE)
+# Characters that print as nothing although Unicode calls them letters or marks: the soft hyphen,
+# the combining grapheme joiner, the Hangul and Khmer fillers, the Mongolian vowel separator and
+# the Braille blank. One-line metadata (titles, names) drops them like the invisible ones above.
+BLANK = (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x2800, 0x3164, 0xFFA0)
+
+
+def is_visible(char: str) -> bool:
+    """Whether a character shows as something: a letter, digit, mark of punctuation or symbol."""
+    return unicodedata.category(char)[0] in "LNPS" and ord(char) not in BLANK
+
+
+# Characters that XML 1.0 forbids (so a feed with one is not XML) and that no page should carry:
+# C0 controls but tab and line feed (carriage returns are line ends, made line feeds on reading),
+# DEL, the C1 controls, lone surrogates and U+FFFE/U+FFFF.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
@@ -67,7 +103,9 @@ UNMARKED_KINDS = ("news", "journal_article")
 
 def browser_facts() -> bytes:
     """``assets/search/facts.js``: what the search scripts need to know of the above."""
-    data = {"hanRanges": [list(r) for r in HAN_RANGES], "kinds": KIND_LABELS}
+    data = {"hanRanges": [list(r) for r in HAN_RANGES], "greekRanges": [list(r) for r in GREEK_RANGES],
+            "greekAccents": list(GREEK_ACCENTS),
+            "caseFolds": case_folds(), "kinds": KIND_LABELS}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (f"/* Made by the build from edition/facts.py. */\n"
             f"(self.edition = self.edition || {{}}).facts = {payload};\n").encode("utf-8")

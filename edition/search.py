@@ -1,4 +1,4 @@
-"""Stage: the prebuilt full-text search index (format 2): compact postings, scored in the browser.
+"""Stage: the prebuilt full-text search index (format 3): compact postings, scored in the browser.
 
 Files under ``search/``, each a script that calls ``edition._load(key, data)`` so
 that ``<script>`` loads it from ``file://`` too:
@@ -49,7 +49,7 @@ from .model import Article, IssueSummary
 from .outputs import Expansion, Group, Output, digest
 from .tokenizer import normalize, terms_and_characters
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: whole strings normalized with case folding and Greek unaccented
 FIELDS = ("t", "b", "a", "c")  # title (kicker, title, subtitle, title words), body, bylines, 栏目
 BOOSTS = {"t": 10, "b": 1, "a": 5, "c": 5}
 K1, B = 1.2, 0.75  # lunr's BM25 defaults

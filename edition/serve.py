@@ -2,7 +2,12 @@
 rebuilds on every change to the content or the templates.
 
 The site on disk stays exactly what ``build`` writes; the reload script is
-added to HTML pages only as they are served. Open pages ask the server every
+added to HTML pages only as they are served. The server answers only requests
+addressed to it by the name of the address it listens on (``127.0.0.1:PORT``,
+``localhost:PORT``, ``[::1]:PORT``), so that a web page cannot reach the drafts by
+rebinding a name of its own to 127.0.0.1 (421 otherwise), and only paths that
+are the site's: percent-encoded UTF-8 without control characters, never above
+the site's folder (400 otherwise). Open pages ask the server every
 half second which build they show; when a newer build is ready they reload,
 and when the latest build failed they show its ``path:line`` errors in a
 banner while the last good site stays up.
@@ -13,11 +18,13 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import sys
 import threading
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 from .errors import ContentError
 from .scan import scan
@@ -25,6 +32,9 @@ from .scan import scan
 STATUS = "/__edition/status"
 SCRIPT = "/__edition/reload.js"
 POLL_SECONDS = 0.5
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")  # how a browser on this machine may name the server
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 RELOAD_JS = """(function () {
   var shown = null;
@@ -99,10 +109,54 @@ def snapshot(folders: list[Path]) -> list[dict]:
     return [scan(str(folder), hash_files=False).files for folder in folders]
 
 
+def site_path(target: str) -> str | None:
+    """The path of a request target, percent-decoded, or None if it is no path of a site: not
+    absolute, broken percent-encoding, not UTF-8, a control character (NUL), or ``..`` above the root."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or _BAD_PERCENT.search(path):
+        return None
+    try:
+        decoded = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(decoded):
+        return None
+    depth = 0
+    for part in decoded.split("/"):
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return None
+    return decoded
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, not a traceback; a browser that went away is no error at all."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"serve: a request failed: {type(error).__name__}: {error}", file=sys.stderr)
+
+
 def _handler(out: Path, preview: Preview):
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:  # the terminal is for build messages
             pass
+
+        def parse_request(self) -> bool:
+            """Every method: a request for another host is misdirected, a path not the site's is bad."""
+            if not super().parse_request():
+                return False
+            port = self.server.server_address[1]
+            hosts = self.headers.get_all("Host") or []
+            if len(hosts) != 1 or hosts[0].strip().lower() not in {f"{name}:{port}" for name in LOOPBACK_NAMES}:
+                self.send_error(421, "Misdirected Request", f"this preview answers only to http://127.0.0.1:{port}/")
+                return False
+            if site_path(self.path) is None:
+                self.send_error(400, "Bad Request", "not a path of the site")
+                return False
+            return True
 
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-store")
@@ -140,8 +194,7 @@ def serve(args, build) -> int:
     watched = [args.content, args.templates]
     before = snapshot(watched)  # taken first: an edit made while the first build runs is seen
     preview.rebuild()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), _handler(args.out, preview))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", args.port), _handler(args.out, preview))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {args.out} at http://127.0.0.1:{server.server_address[1]}/ — watching "
           f"{args.content} and {args.templates}; Ctrl-C stops", flush=True)

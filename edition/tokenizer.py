@@ -1,5 +1,12 @@
 """The search tokenizer, shared word for word with ``templates/assets/search/tokenizer.js``.
 
+Text and queries are compared after ``normalize``, applied to whole strings:
+NFKC (full-width and half-width forms, ligatures, NFD and NFC alike), case
+folding (so ς, σ and Σ are one letter, ß is ss), Greek without its accents and
+breathings (capitals are written without them: ΣΟΦΟΣ is σοφός), and NFKC again
+(case folding may leave decomposed text). ``tests/fixtures/normalise.json``
+holds the cases both implementations must agree on.
+
 Chinese has no spaces, and readers search for any substring (a name, a place,
 part of a phrase), so Han text is indexed as overlapping bigrams plus single
 characters, and Latin letters and digits as whole words. Both sides walk the
@@ -14,15 +21,25 @@ import re
 import unicodedata
 from typing import Iterator
 
-from .facts import HAN_CLASS
+from .facts import GREEK_ACCENTS, GREEK_CLASS, HAN_CLASS
 
 # A run of Han characters, or a run of letters and digits that are not Han.
 _RUN = re.compile(f"([{HAN_CLASS}]+)|((?:(?![{HAN_CLASS}])[^\\W_])+)")
+_GREEK = re.compile(f"[{GREEK_CLASS}]")
+_GREEK_MARKED = re.compile(f"([{GREEK_CLASS}])([\u0300-\u036f]+)")  # a Greek letter and its marks, decomposed
+_ACCENT = re.compile("[" + "".join(map(chr, GREEK_ACCENTS)) + "]")
+
+
+def _unaccented(match: re.Match) -> str:
+    return match.group(1) + _ACCENT.sub("", match.group(2))
 
 
 def normalize(text: str) -> str:
-    """NFKC folds full-width forms and compatibility characters; then lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """The form search compares: NFKC, case folding, Greek unaccented, NFKC (of the whole string)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _GREEK.search(text):
+        text = _GREEK_MARKED.sub(_unaccented, unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFKC", text)
 
 
 def runs(text: str) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -239,3 +240,54 @@ def test_the_scope_menu_searches_one_field(search_page, articles):
     search_page.wait_for_selector("body[data-search-done=true]")
     assert search_page.locator("select[name=scope]").input_value() == "author"
     assert search_page.locator("#search-results li").count() == 4
+
+
+def test_bad_url_parameters_are_read_as_meant_or_left_out_with_a_note(search_page, articles):
+    """from=2022-6-1 is 1 June 2022; sort=__proto__ is an unknown order, said so, and the search runs."""
+    search_page.goto(search_page.base + "search.html?q=" + quote("平湖") + "&from=2022-6-1&to=2022-10-31&sort=__proto__")
+    search_page.wait_for_selector("body[data-search-done=true]")
+    expected = {a.url for a, _ in articles if "2022-06-01" <= a.issue.date.isoformat() <= "2022-10-31"} & \
+        containing(articles, "平湖")
+    assert f"找到 {len(expected)} 篇" in search_page.locator("#search-status").inner_text()
+    assert search_page.locator("input[name=from]").input_value() == "2022-06-01"
+    assert search_page.locator("select[name=sort]").input_value() == "relevance"
+    assert search_page.locator("#search-notice").inner_text() == "排序方式“__proto__”无法识别，已按相关度排序。"
+    months = [re.match(r"2022年(\d+)月", m).group(1) for m in search_page.locator("#search-results .meta").all_inner_texts()]
+    assert months and all(6 <= int(m) <= 10 for m in months)
+
+
+def test_words_of_an_object_s_prototype_are_ordinary_queries(search_page):
+    for query in ("constructor", "toString", "__proto__", "hasOwnProperty"):
+        assert search(search_page, query)["total"] == 0, query
+    assert search(search_page, "平湖", sort="__proto__", scope="constructor")["total"] == \
+        search(search_page, "平湖")["total"]
+
+
+@pytest.fixture(scope="module")
+def foreign_site(tmp_path_factory):
+    """The tiny edition with an article in other scripts, its body stored NFD as some editors save it."""
+    import unicodedata
+
+    from conftest import TINY, article, write
+    from edition.cli import main
+
+    root = tmp_path_factory.mktemp("foreign")
+    body = unicodedata.normalize("NFD", "本报讯 ΣΟΦΌΣ 与 σοφός 在 Café Müller 读《한국어》，买了 ｶﾞｲﾄﾞﾌﾞｯｸ 和 ＡＢＣ 的 ﬁnal 版，寄往 Straße 与 Ἀθῆναι。")
+    write(root / "content", {**TINY, "daily/2022-06-28/02/03-foreign.md": article("外文稿件", body)})
+    assert main(["--content", str(root / "content"), "--out", str(root / "site"), "-q"]) == 0
+    return root / "site"
+
+
+@pytest.mark.parametrize("query, marked", [
+    ("σοφοσ", ["ΣΟΦΌΣ", "σοφός"]), ("ΣΟΦΟΣ", ["ΣΟΦΌΣ", "σοφός"]), ("café", ["Café"]), ("MÜLLER", ["Müller"]),
+    ("한국어", ["한국어"]), ("ガイドブック", ["ｶﾞｲﾄﾞﾌﾞｯｸ"]), ("STRASSE", ["Straße"]), ("αθηναι", ["Ἀθῆναι"]),
+    ('"café müller"', ["Café Müller"])])
+def test_text_stored_nfd_greek_and_half_width_kana_is_found_and_marked(page, foreign_site, query, marked):
+    import unicodedata
+
+    page.goto(foreign_site.as_uri() + "/search.html")
+    page.wait_for_selector("#search-status:has-text('请输入')")
+    found = search(page, query)
+    assert [r["url"] for r in found["results"]] == ["daily/2022/06/28/foreign.html"], query
+    result = found["results"][0]
+    assert [unicodedata.normalize("NFC", result["snippet"][a:b]) for a, b in result["highlights"]] == marked

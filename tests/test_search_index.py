@@ -158,3 +158,27 @@ def test_parallel_and_serial_builds_are_identical(tiny, tmp_path, build, monkeyp
     assert build("--content", tiny, "--out", tmp_path / "one", "-q", "--jobs", "1")[0] == 0
     assert build("--content", tiny, "--out", tmp_path / "two", "-q", "--jobs", "2")[0] == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_the_index_holds_one_term_for_every_way_of_writing_a_word(tiny, build):
+    """ΣΟΦΌΣ and σοφός, NFD and NFC, half-width and full-width kana, Straße and STRASSE: one term each,
+    which is what the browser's normalized query asks for."""
+    import unicodedata
+
+    from conftest import article, write
+
+    body = ("本报讯 ΣΟΦΌΣ " + unicodedata.normalize("NFD", "σοφός Café") + " café ｶﾞｲﾄﾞﾌﾞｯｸ ガイドブック Straße STRASSE ﬁnal")
+    write(tiny, {"daily/2022-06-28/02/03-foreign.md": article("外文稿件", body)})
+    out = tiny.parent / "site"
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    buckets = {}
+    for path in (out / "search/s/2022-06").glob("b*.js"):
+        buckets.update(loaded(path)[1])
+    urls = {}
+    for path in (out / "search/x/2022-06").glob("*.js"):
+        urls.update({int(path.stem) * 2 + n: row[0] for n, row in enumerate(loaded(path)[1])})
+    document = next(n for n, url in urls.items() if url.endswith("/foreign.html"))
+    for term in ("σοφοσ", "café", "ガイドブック", "strasse"):
+        assert decode_entry(buckets[term])["b"] == [(document, 2)], term
+    assert decode_entry(buckets["final"])["b"] == [(document, 1)]
+    assert not {"σοφός", "σοφόσ", "straße", "ｶﾞｲﾄﾞﾌﾞｯｸ"} & buckets.keys()

@@ -2,15 +2,7 @@
 const test = require("node:test");
 const assert = require("node:assert");
 const path = require("node:path");
-const { execFileSync } = require("node:child_process");
-
-// The build writes assets/search/facts.js from edition/facts.py; the tokenizer reads its Han ranges.
-const root = path.join(__dirname, "..", "..");
-const facts = execFileSync("python3", ["-c", "import sys; from edition.facts import browser_facts; " +
-                                             "sys.stdout.buffer.write(browser_facts())"], { cwd: root });
-global.self = {};
-new Function(facts.toString("utf-8")).call(global.self);
-const tokenizer = require("../../templates/assets/search/tokenizer.js");
+const tokenizer = require("./load-tokenizer.js");  // with the build's facts.js: Han ranges, case folds
 const cases = require("../fixtures/tokenizer_cases.json");
 
 for (const c of cases) {

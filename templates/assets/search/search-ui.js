@@ -6,6 +6,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var pager = document.getElementById("search-pager");
+  var notice = document.getElementById("search-notice");
   var params = new URLSearchParams(location.search);
   var PAGE = 10;
   var FIELDS = ["q", "scope", "publication", "from", "to", "section", "column", "kind", "sort"];
@@ -94,16 +95,20 @@
     fillSelect("section", meta.sections);
     fillSelect("column", meta.columns);
     fillSelect("kind", meta.kinds, meta.kinds.map(function (k) { return KINDS[k] || k; }));
-    FIELDS.forEach(function (name) { if (params.get(name)) form.elements[name].value = params.get(name); });
-    var query = (params.get("q") || "").trim();
+    var asked = window.edition.searchParams.read(params, meta);  // every value valid, and notes on the rest
+    FIELDS.forEach(function (name) { form.elements[name].value = asked[name]; });
+    notice.replaceChildren();
+    asked.notes.forEach(function (note) { notice.appendChild(el("li", "", note)); });
+    notice.hidden = !asked.notes.length;
+    var query = asked.q;
     if (!query) {
       status.textContent = "请输入要检索的词语，例如人名、地名或一句话。";
       return;
     }
     document.title = query + " · " + document.title;
-    var pageNumber = Math.max(1, parseInt(params.get("page"), 10) || 1);
+    var pageNumber = asked.page;
     var options = { limit: PAGE, offset: (pageNumber - 1) * PAGE };
-    FIELDS.slice(1).forEach(function (name) { if (params.get(name)) options[name] = params.get(name); });
+    FIELDS.slice(1).forEach(function (name) { if (asked[name]) options[name] = asked[name]; });
     var last = null, counted = null;
     function settle() {  // the exact count, once known: the page numbers follow it
       if (!last || !(last.exact || counted)) return;

@@ -1,4 +1,4 @@
-/* Full-text search over the prebuilt index (format 2, see edition/search.py).
+/* Full-text search over the prebuilt index (format 3, see edition/search.py).
 
    window.edition.search(query, {scope, sort, from, to, publication, section, column, kind, limit, offset,
                                  onProgress})
@@ -23,6 +23,7 @@
   var root = here.slice(0, here.lastIndexOf("assets/search/"));
   var cache = Object.create(null);
   var waiting = Object.create(null);
+  var own = Function.prototype.call.bind(Object.prototype.hasOwnProperty);  // user strings never reach a prototype
 
   edition._load = function (key, data) {
     cache[key] = data;
@@ -148,10 +149,11 @@
     var files = Array.from(new Set(terms.map(function (t) { return "s/" + key + "/" + bucketName(seg, t); })));
     var wanted = range ? files.concat(["s/" + key + "/days"]) : files;
     return Promise.all(wanted.map(load)).then(function (loaded) {
-      var found = {};
+      var found = Object.create(null);
       terms.forEach(function (term) {
-        var entry = cache["s/" + key + "/" + bucketName(seg, term)][term];
-        if (!entry) return;
+        var bucket = cache["s/" + key + "/" + bucketName(seg, term)];
+        if (!own(bucket, term)) return;
+        var entry = bucket[term];
         found[term] = {};
         var parts = entry.split(/([\^!@$])/);  // "!0a3^0": each field's postings after its mark
         for (var i = 1; i < parts.length; i += 2) found[term][FIELD_OF[parts[i]]] = postings(parts[i + 1]);
@@ -179,7 +181,7 @@
       average[f] = sum / count;
     });
     var terms = Object.keys(data.postings).sort();
-    var invertedIndex = {}, vectors = {};
+    var invertedIndex = Object.create(null), vectors = Object.create(null);
     terms.forEach(function (term, i) {
       var posting = { _index: i };
       fields.forEach(function (f) {
@@ -224,7 +226,7 @@
   }
 
   function searchSegment(meta, seg, clauses, filters, range) {
-    var wanted = {};
+    var wanted = Object.create(null);
     clauses.forEach(function (c) {
       (c.exclude ? (exactly(c) ? c.needles : []) : c.tokens).forEach(function (t) { wanted[t] = 1; });
     });
@@ -290,6 +292,8 @@
     return first === Infinity ? [0, 0] : [first, end];
   }
 
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
   function monthOf(iso) {
     return Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
   }
@@ -302,19 +306,6 @@
 
   /* ---- checking a result against its text ---- */
 
-  /* Normalize text character by character, remembering where each piece came from. */
-  function mapped(text) {
-    var out = "", map = [], i = 0;
-    for (var ch of text) {
-      var n = ch.normalize("NFKC").toLowerCase();
-      for (var j = 0; j < n.length; j++) map.push(i);
-      out += n;
-      i += ch.length;
-    }
-    map.push(i);
-    return { text: out, map: map };
-  }
-
   function scopeText(row, scope) {  // row: [url, title, kicker, subtitle, date, publication, 版面, bylines, 栏目, text]
     var parts = { title: [row[2], row[1], row[3]], author: [row[7]], column: [row[8]] }[scope] ||
       [row[2], row[1], row[3], row[7], row[8], row[9]];
@@ -325,42 +316,21 @@
 
   /* The result if the article meets every clause, else null. */
   function verify(row, clauses) {
-    var texts = {};
+    var texts = Object.create(null);
     for (var i = 0; i < clauses.length; i++) {
       var c = clauses[i];
       var text = texts[c.scope] = texts[c.scope] || scopeText(row, c.scope);
       var has = c.needles.every(function (n) { return text.indexOf(n) >= 0; });
       if (has === c.exclude) return null;
     }
-    var body = mapped(row[9]);
     var needles = [];
     clauses.forEach(function (c) { if (!c.exclude) needles.push.apply(needles, c.needles); });
-    var hit = -1;
-    needles.forEach(function (needle) {
-      var at = body.text.indexOf(needle);
-      if (at >= 0 && (hit < 0 || at < hit)) hit = at;
-    });
-    var start = hit < 0 ? 0 : Math.max(0, body.map[hit] - BEFORE);
-    var end = Math.min(row[9].length, (hit < 0 ? 0 : body.map[hit]) + AFTER);
-    var highlights = [];
-    needles.forEach(function (needle) {
-      for (var at = body.text.indexOf(needle); at >= 0; at = body.text.indexOf(needle, at + 1)) {
-        var from = body.map[at], to = body.map[at + needle.length];
-        if (from >= start && to <= end) highlights.push([from - start, to - start]);
-      }
-    });
-    highlights.sort(function (a, b) { return a[0] - b[0]; });
-    var merged = [];
-    highlights.forEach(function (h) {
-      var last = merged[merged.length - 1];
-      if (last && h[0] <= last[1]) last[1] = Math.max(last[1], h[1]);
-      else merged.push(h.slice());
-    });
+    var shown = tok.snippet(row[9], needles, BEFORE, AFTER), start = shown.start, end = shown.end;
     return {
       url: row[0], title: row[1], kicker: row[2], subtitle: row[3], date: row[4], publication: row[5],
       page: row[6], bylines: row[7], column: row[8],
       snippet: (start > 0 ? "…" : "") + row[9].slice(start, end) + (end < row[9].length ? "…" : ""),
-      highlights: merged.map(function (h) { return start > 0 ? [h[0] + 1, h[1] + 1] : h; })
+      highlights: shown.highlights.map(function (h) { return start > 0 ? [h[0] + 1, h[1] + 1] : h; })
     };
   }
 
@@ -401,8 +371,10 @@
   function search(query, options) {
     var opts = options || {};
     var limit = opts.limit || 10, offset = opts.offset || 0;
-    var sort = ORDER[opts.sort] ? opts.sort : "relevance";
-    var clauses = parse(query, SCOPES[opts.scope] ? opts.scope : "all");
+    var undated = [opts.from, opts.to].filter(function (day) { return day && !ISO_DATE.test(day); });
+    if (undated.length) return Promise.reject(new RangeError("not a date (YYYY-MM-DD): " + undated[0]));
+    var sort = own(ORDER, opts.sort) ? opts.sort : "relevance";
+    var clauses = parse(query, own(SCOPES, opts.scope) ? opts.scope : "all");
     if (!clauses.some(function (c) { return !c.exclude && c.tokens.length; })) {
       return Promise.resolve({ total: 0, exact: true, done: true, results: [] });
     }
