@@ -8,6 +8,7 @@ depends on its own name alone unless two names sound the same.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
@@ -17,13 +18,21 @@ from . import urls
 from .model import IssueSummary, Publication
 
 
+MAX_SLUG = 80  # a folder name; file systems allow 255 bytes
+
+
 def pinyin_slugs(names) -> dict[str, str]:
     """Each name's slug before collisions are resolved: its pinyin (pypinyin loads in a moment, so
-    only for names the build state does not know yet)."""
+    only for names the build state does not know yet), cut short with a hash of the name if long."""
     from pypinyin import lazy_pinyin
 
-    return {name: re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or hash_suffix(name)
-            for name in names}
+    slugs = {}
+    for name in names:
+        slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or hash_suffix(name)
+        if len(slug) > MAX_SLUG:
+            slug = slug[:MAX_SLUG - 7].rstrip("-") + "-" + hash_suffix(name)
+        slugs[name] = slug
+    return slugs
 
 
 def hash_suffix(name: str) -> str:
@@ -112,10 +121,9 @@ def years(pub: Publication) -> dict[int, list[Month]]:
     for year in sorted({i.date.year for i in pub.issues}):
         months = []
         for month in range(1, 13):
-            weeks = [
-                [(d.day if d.month == month else 0, by_day.get(d) if d.month == month else None) for d in week]
-                for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-            ]
+            # days, not dates: the weeks around December 9999 would reach past the last date Python has
+            weeks = [[(day, by_day.get(dt.date(year, month, day)) if day else None) for day in week]
+                     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)]
             months.append(Month(year, month, weeks, by_month.get((year, month), [])))
         result[year] = months
     return result

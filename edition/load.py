@@ -27,7 +27,7 @@ from . import facts, markup, parallel, urls
 from .errors import ContentError, Problem, Problems
 from .model import (Article, Author, Body, Correction, Headline, Issue, IssueSummary, Listed, ListedPage, Page,
                     Publication, Region, Site)
-from .reader import Document, Node, read_markdown_file, read_yaml_file
+from .reader import Document, Node, control_message, read_markdown_file, read_yaml_file
 from .scan import Scan, bytes_digest, scan as scan_folder
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -42,6 +42,7 @@ ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "i
                   "corrections", "draft"}
 ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
 PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
+MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
 RECORD_VERSION = 2  # of the tuples below, as the build state keeps them
 _INVISIBLE = dict.fromkeys(facts.INVISIBLE)
@@ -102,12 +103,88 @@ class Parsed(NamedTuple):
 
 
 def clean_text(value: str) -> str:
-    """Metadata is one line of visible text: drop zero-width and bidi controls, fold space."""
-    return " ".join(value.translate(_INVISIBLE).split())
+    """Metadata is one line of visible text: drop zero-width and bidi controls, blank fillers and
+    control characters, fold space. Text with nothing visible left is empty."""
+    value = " ".join(facts.CONTROL_RE.sub("", value).translate(_INVISIBLE).split())
+    return value if any(map(facts.is_visible, value)) else ""
 
 
-def parse_date(value, report) -> dt.date | None:
-    text = str(value).strip()
+# What content may link and the site copies: files a browser shows or downloads but never runs.
+# HTML, SVG, XML and scripts could run script on the site's own address, so they are refused
+# (a page image may be SVG: it is cleaned of script, ``markup.clean_svg``).
+IMAGE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "webp", "avif"})
+LINKED_TYPES = IMAGE_TYPES | {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt",
+                              "csv", "zip", "7z", "tar", "gz", "tgz", "mp3", "m4a", "ogg", "mp4", "webm"}
+PAGE_PDF_TYPES = frozenset({"pdf"})
+PAGE_IMAGE_TYPES = IMAGE_TYPES | {"svg"}
+# Types a server may give a file whatever follows (Apache maps every extension: a.html.gz is HTML).
+SCRIPT_TYPES = frozenset({"htm", "html", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs",
+                          "php", "cgi", "pl", "py", "asp", "aspx", "jsp", "swf", "wasm", "hta", "mht", "mhtml"})
+
+
+def type_problem(path: str, allowed: frozenset) -> str:
+    """Why a linked file of this name cannot be published, or ""."""
+    parts = posixpath.basename(path).lower().split(".")
+    kind = parts[-1] if len(parts) > 1 else ""
+    choices = ", ".join(sorted(allowed))
+    if kind not in allowed:
+        why = "could run script in a reader's browser" if kind in SCRIPT_TYPES else "is not a type the site publishes"
+        return f"`{_cut(path)}`: {f'a `.{kind}` file' if kind else 'a file without a type'} {why}; " \
+               f"use one of: {choices}"
+    risky = [p for p in parts[1:-1] if p in SCRIPT_TYPES]
+    if risky:
+        return f"`{_cut(path)}`: a name with `.{risky[0]}` in it may be served as `.{risky[0]}`, which could run " \
+               "script in a reader's browser; rename the file"
+    return ""
+
+
+def _cut(text: str, size: int = 60) -> str:
+    """Typed text as a message shows it: not too long, and control characters escaped (an ESC
+    would reach the terminal)."""
+    text = facts.CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _kind_of(value) -> str:
+    """What YAML made of a value that should have been text or a number, as an editor calls it."""
+    if isinstance(value, bool):
+        return "true/false (put it in quotes to publish it as text)"
+    return {list: "list", Node: "mapping", dict: "mapping"}.get(type(value), type(value).__name__)
+
+
+def _shown(value) -> str:
+    return _cut(repr(value), 40)
+
+
+WHOLE_NUMBER_RE = re.compile(r"^\+?[0-9]{1,15}$")
+
+
+def whole_number(value) -> int | None:
+    """A whole number as typed (YAML leaves plain scalars as text), or None if it is not one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and WHOLE_NUMBER_RE.match(value.strip()):
+        return int(value)
+    return None
+
+
+NUMBER_RE = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+
+
+def decimal(value) -> float | None:
+    """A decimal number as typed (a region's box), or None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and NUMBER_RE.match(value.strip()):
+        return float(value)
+    return None
+
+
+def parse_date(value, report, key: str = "date") -> dt.date | None:
+    if not isinstance(value, str):
+        report(f"`{key}` must be a date such as 2022-06-28, not {_kind_of(value)}")
+        return None
+    text = value.strip()
     if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text):
         report(f"date `{text}` must use ASCII digits (YYYY-MM-DD)")
         return None
@@ -129,7 +206,7 @@ class _Fields:
         self.doc, self.node, self.problems = doc, node, problems
         for key in node:
             if key not in allowed:
-                self.warn(key, f"unknown field `{key}` (ignored)")
+                self.warn(key, f"unknown field `{_cut(key)}` (ignored)")
 
     def line(self, key: str | None = None) -> int:
         base = self.node.line_of(key) if key else self.node.line
@@ -148,21 +225,25 @@ class _Fields:
                 self.error(key if key in self.node else None, f"missing required field `{key}`")
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.error(key, f"`{key}` must be text, not {type(value).__name__}")
+            self.error(key, f"`{key}` must be text, not {_kind_of(value)}")
             return ""
-        value = clean_text(str(value))
+        value = str(value)
+        control = facts.CONTROL_RE.search(value)
+        if control:
+            self.warn(key, control_message(control.group(), len(facts.CONTROL_RE.findall(value)) - 1, f" from `{key}`"))
+        value = clean_text(value)
         if required and not value:
-            self.error(key, f"`{key}` is empty")
+            self.error(key, f"missing required field `{key}`: it has no visible text")
         return value
 
     def integer(self, key: str) -> int | None:
         value = self.node.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.error(key, f"`{key}` must be a whole number, not {value!r}")
-            return None
-        return value
+        whole = whole_number(value)
+        if whole is None:
+            self.error(key, f"`{key}` must be a whole number, not {_shown(value)}")
+        return whole
 
     def flag(self, key: str) -> bool:
         value = self.node.get(key, False)
@@ -177,7 +258,7 @@ class _Fields:
             if required:
                 self.error(None, f"missing required field `{key}`")
             return None
-        return parse_date(value, lambda msg: self.error(key, msg))
+        return parse_date(value, lambda msg: self.error(key, msg), key)
 
     def choice(self, key: str, choices: tuple, default: str) -> str:
         value = self.text(key) or default
@@ -202,17 +283,15 @@ def _authors(fields: _Fields) -> tuple:
         if isinstance(item, str) and clean_text(item):
             authors.append((clean_text(item), "", False))
         elif isinstance(item, Node) and ("name" in item or "org" in item):
-            unknown = set(item) - {"name", "role", "org"}
-            if unknown:
-                fields.problems.warn(fields.doc.path, item.line + fields.doc.line_offset,
-                                     f"unknown author field `{sorted(unknown)[0]}` (ignored)")
-            if "org" in item:
-                authors.append((clean_text(str(item["org"])), "", True))
-            else:
-                authors.append((clean_text(str(item["name"])), clean_text(str(item.get("role") or "")), False))
-            if not authors[-1][0]:
-                fields.problems.error(fields.doc.path, item.line + fields.doc.line_offset, "author name is empty")
-                authors.pop()
+            author = _Fields(fields.doc, item, fields.problems, {"name", "role", "org"})
+            key = "org" if "org" in item else "name"
+            value = item[key]
+            if value is None or (isinstance(value, str) and not clean_text(value)):
+                author.error(key, "author name is empty")
+                continue
+            name = author.text(key)  # a list or a mapping is an error there
+            if name:
+                authors.append((name, "" if key == "org" else author.text("role"), key == "org"))
         else:
             line = (item.line if isinstance(item, Node) else fields.node.line_of("authors")) + fields.doc.line_offset
             fields.problems.error(fields.doc.path, line, "each author needs `name` (with optional `role`) or `org`")
@@ -226,12 +305,13 @@ def _corrections(fields: _Fields) -> tuple:
     result = []
     for item in fields.mapping_list("corrections"):
         line = (item.line if isinstance(item, Node) else fields.node.line_of("corrections")) + fields.doc.line_offset
-        if not isinstance(item, Node) or "date" not in item or not str(item.get("note") or "").strip():
+        if not isinstance(item, Node) or "date" not in item or item.get("note") in (None, ""):
             fields.problems.error(fields.doc.path, line, "each correction needs `date` and `note`")
             continue
-        date = parse_date(item["date"], lambda msg: fields.problems.error(fields.doc.path, line, msg))
-        if date:
-            result.append((date.isoformat(), clean_text(str(item["note"]))))
+        correction = _Fields(fields.doc, item, fields.problems, {"date", "note"})
+        date, note = correction.date("date"), correction.text("note", required=True)
+        if date and note:
+            result.append((date.isoformat(), note))
     return tuple(sorted(result, key=lambda c: c[0]))
 
 
@@ -255,7 +335,10 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     where = "id" if "id" in doc.meta else None
     fix = "change the id" if where else "rename the file or set `id`"
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        f.error(where, f"`{slug}` cannot be a URL: use ASCII a-z, 0-9 and - ({fix})")
+        f.error(where, f"`{_cut(slug)}` cannot be a URL: use ASCII a-z, 0-9 and - ({fix})")
+    elif len(slug) > MAX_SLUG:
+        f.error(where, f"`{_cut(slug)}` is {len(slug)} characters long, too long for a file name on the site: "
+                       f"keep it to {MAX_SLUG} ({fix})")
     elif slug in WINDOWS_RESERVED:
         f.error(where, f"{_WINDOWS_PROBLEM.format(slug)} ({fix})")
     start_page = f.integer("page")
@@ -277,11 +360,16 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     # Pictures and linked files are published under the issue's media/ folder, by their path there.
     media_base = "" if periodical else posixpath.basename(posixpath.dirname(shown))
     body = markup.render_body(doc.body, lambda src: media_url(media_base, src))
+    for offset, message, severity in body.problems:
+        (problems.error if severity == "error" else problems.warn)(shown, doc.body_line + offset, message)
     assets = []
-    for src, offset in body.assets:
+    for src, offset, image in body.assets:
         line = doc.body_line + offset
+        refused = type_problem(src, IMAGE_TYPES if image else LINKED_TYPES)
         if not markup.is_local_path(src):
-            problems.error(shown, line, f"image `{src}` must be a file inside the content folder")
+            problems.error(shown, line, f"image `{_cut(src)}` must be a file inside the content folder")
+        elif refused:
+            problems.error(shown, line, ("image " if image else "linked file ") + refused)
         else:
             assets.append((src, line))
     order = (int(match.group(1)) if match.group(1) else 1 << 62, name)
@@ -342,24 +430,29 @@ def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
             pf.error("number", f"page {number} is declared twice")
             continue
         seen.add(number)
-        staff = item.get("staff") or {}
-        if not isinstance(staff, dict):
+        staff = item.get("staff") or Node()
+        if not isinstance(staff, Node):
             pf.error("staff", "`staff` must be a mapping such as {版式: 李四}")
-            staff = {}
+            staff = Node()
+        staff_fields = _Fields(doc, staff, problems, set(staff))
+        staff_names = [(clean_text(role), staff_fields.text(role)) for role in staff]
         files = []
-        for key in ("pdf", "image"):
+        for key, types in (("pdf", PAGE_PDF_TYPES), ("image", PAGE_IMAGE_TYPES)):
             src = pf.text(key)
             if not src:
                 continue
+            refused = type_problem(src, types)
             if not markup.is_local_path(src):
-                pf.error(key, f"`{src}` must be a file inside the issue folder")
+                pf.error(key, f"`{_cut(src)}` must be a file inside the issue folder")
+            elif refused:
+                pf.error(key, f"{key} {refused}")
             else:
                 files.append((key, posixpath.normpath(src), pf.line(key)))
         regions = _region_specs(doc, pf, item, problems)
         if regions and "image" not in item:
             pf.error("regions", "`regions` mark articles on the page image: give the page an `image` too")
         pages.append(PageRecord(number, name, pf.line(), pf.text("editor"),
-                                tuple((clean_text(str(k)), clean_text(str(v))) for k, v in staff.items()),
+                                tuple((role, name) for role, name in staff_names if role and name),
                                 tuple(files), tuple(regions)))
     return sorted(pages, key=lambda p: p.number)
 
@@ -372,15 +465,19 @@ def _region_specs(doc: Document, pf: _Fields, item: Node, problems: Problems) ->
         if not isinstance(region, Node) or set(region) != {"article", "box"}:
             problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`")
             continue
-        box = region["box"]
-        numbers = isinstance(box, list) and len(box) == 4 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)
-        if not numbers or min(box) < 0 or box[2] <= 0 or box[3] <= 0 or box[0] + box[2] > 100 \
+        typed = region["box"]
+        box = [decimal(v) for v in typed] if isinstance(typed, list) and len(typed) == 4 else []
+        if None in box or not box or min(box) < 0 or box[2] <= 0 or box[3] <= 0 or box[0] + box[2] > 100 \
                 or box[1] + box[3] > 100:
+            shown = f"[{', '.join(map(str, typed))}]" if isinstance(typed, list) else _shown(typed)
             problems.error(doc.path, line, "`box` must be [x, y, width, height] in percent of the image, "
-                                           f"inside 0–100, e.g. [0, 12, 62, 30]; got {box!r}")
+                                           f"inside 0–100, e.g. [0, 12, 62, 30]; got {shown}")
             continue
-        specs.append((str(region["article"]), tuple(float(v) for v in box), line))
+        article = region["article"]
+        if not isinstance(article, str):
+            problems.error(doc.path, line, f"`article` must be an article's file slug or id, not {_kind_of(article)}")
+            continue
+        specs.append((article.strip(), tuple(box), line))
     return specs
 
 
@@ -633,17 +730,31 @@ class Issues:
                       record.lunar, meta_digest=scan.files[meta_rel].digest, publication=pub,
                       dir=urls.issue_dir(pub.slug, date), url=urls.issue(pub.slug, date),
                       data_url=urls.issue_data(pub.slug, date), id=issue_id)
-        assets = []
+        assets = []  # (site path, source, digest, where it is named: path and line)
         for page_record in record.pages:
             page = Page(page_record.number, page_record.name, page_record.line, editor=page_record.editor,
                         staff=dict(page_record.staff), issue=issue, url=urls.page(pub.slug, date, page_record.number))
             for key, src, line in page_record.files:
-                if not content.is_file(f"{issue_id}/{src}"):
-                    problems.error(meta, line, f"{key} file `{src}` not found")
-                else:
-                    setattr(page, key, urls.issue_file(pub.slug, date, src))
-                    assets.append((getattr(page, key), content.shown(f"{issue_id}/{src}"),
-                                   scan.files[f"{issue_id}/{src}"].digest))
+                rel = f"{issue_id}/{src}"
+                if not content.is_file(rel):
+                    problems.error(meta, line, f"{key} file `{_cut(src)}` not found")
+                    continue
+                setattr(page, key, urls.issue_file(pub.slug, date, src))
+                assets.append((getattr(page, key), content.shown(rel), scan.files[rel].digest, meta, line))
+                if src.lower().endswith(".svg"):
+                    raw = scan.read(rel)
+                    try:
+                        clean, removed = markup.clean_svg(raw)
+                    except ValueError as exc:
+                        problems.error(meta, line, f"page image `{src}` cannot be checked for script, so it is "
+                                                   f"not published: {exc}")
+                        continue
+                    if removed:
+                        problems.warn(meta, line, f"page image `{src}`: removed what could run script or load "
+                                                  f"from elsewhere ({', '.join(removed)})")
+                    if clean != raw:  # published as cleaned, not copied
+                        issue.asset_data[page.image] = clean
+                        assets[-1] = (page.image, content.shown(rel), bytes_digest(clean), meta, line)
             issue.pages.append(page)
         pages = {page.number: page for page in issue.pages}
         articles = []
@@ -657,10 +768,10 @@ class Issues:
             for src, line in r.assets:
                 file = posixpath.normpath(f"{folder}/{src}")
                 if not content.is_file(file):
-                    problems.error(article.source, line, f"`{src}` not found")
+                    problems.error(article.source, line, f"`{_cut(src)}` not found")
                 else:
                     assets.append((issue.dir + media_url(media_base, src), content.shown(file),
-                                   scan.files[file].digest))
+                                   scan.files[file].digest, article.source, line))
             if pub.kind == "newspaper":
                 article.page = pages[int(posixpath.basename(folder))]
             articles.append(article)
@@ -691,7 +802,7 @@ class Issues:
                 problems.error(article.source, article.id_line or 1,
                                f"{what}: {by_url[article.url].source} ({article.url})")
             by_url.setdefault(article.url, article)
-        issue.assets = tuple(sorted(set(assets)))
+        issue.assets = _check_assets(issue, assets, problems)
         issue.digest = content.digests[issue_id]
         _link(issue.pages)
         _link(issue.articles)
@@ -699,6 +810,26 @@ class Issues:
         listed = listings(issue)
         return LoadedIssue(issue, summarize(issue, listed, problems.warnings, content), listed, problems.items,
                            p.records, p.parsed, bodies)
+
+
+def _check_assets(issue: Issue, assets: list, problems: Problems) -> tuple:
+    """The issue's copied files, each at a site path of its own: one that is (or is inside, or
+    holds) a page the site makes, or where another file lands, is an error where it is named."""
+    made = {issue.url: "the issue page", issue.data_url: "the issue's open data"}
+    made |= {page.url: f"page {page.number}" for page in issue.pages}
+    made |= {article.url: f"the page of {article.source}" for article in issue.articles}
+    folders = {path.rsplit("/", i)[0]: what for path, what in made.items() for i in range(1, path.count("/") + 1)}
+    kept: dict[str, str] = {}
+    for path, source, digest, where, line in sorted(assets):
+        prefixes = [path.rsplit("/", i)[0] for i in range(path.count("/") + 1)]
+        clash = next((made[p] for p in prefixes if p in made), "") or folders.get(path, "")
+        if not clash and kept.get(path, source) != source:
+            clash = f"`{kept[path]}`"
+        if clash:
+            problems.error(where, line, f"`{source}` would be published at {path}, where the site puts {clash}: "
+                                        "rename or move the file")
+        kept.setdefault(path, source)
+    return tuple(sorted({(path, source, digest) for path, source, digest, _, _ in assets}))
 
 
 def article_from_record(record: tuple, source: str, issue: Issue, page: Page | None = None) -> Article:

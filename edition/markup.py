@@ -4,7 +4,13 @@
   loss stays visible to readers instead of being smoothed over.
 - A paragraph holding only an image becomes a ``<figure>`` with its caption.
 
-Raw HTML is never rendered: content comes from OCR and many hands.
+Raw HTML is never rendered: content comes from OCR and many hands. Local links
+and images are found by their file path, decoded (``照片.jpg``, ``my%20photo.jpg``),
+with any ``#fragment`` or ``?query`` kept for the link only; the site links them
+percent-encoded.
+
+Nothing typed is dropped: markdown-it stops parsing blocks nested deeper than its
+limit and drops the rest, so the limit is raised and text beyond it is reported.
 """
 
 from __future__ import annotations
@@ -14,16 +20,26 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
+from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-GAP_RE = re.compile(r"\{\{gap(?::\s*([^}]*))?\}\}")
+from .facts import CONTROL_RE
+
+# A note is short, so finding a marker's end costs a bounded look-ahead: a text with many
+# unclosed markers stays linear.
+GAP_NOTE_LIMIT = 200
+GAP_RE = re.compile(r"\{\{gap(?::([^}]{0,%d}))?\}\}" % GAP_NOTE_LIMIT)
+GAP_START = "{{gap"
 GAP_LABEL = "原文缺失"
+# How deep quotes and lists may nest (markdown-it's commonmark preset allows 20 and drops the
+# rest). Each level costs a few Python frames, well inside the interpreter's recursion limit.
+MAX_NESTING = 100
 
 
 def _gap_rule(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("{{gap", state.pos):
+    if not state.src.startswith(GAP_START, state.pos):
         return False
     match = GAP_RE.match(state.src, state.pos)
     if not match:
@@ -68,16 +84,37 @@ def _render_paragraph_close(self, tokens, idx, options, env) -> str:
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    src = env["asset_url"](token.attrGet("src") or "")
+    src = _local_url(token.attrGet("src") or "", env["asset_url"])
     alt = html.escape(_plain(token.children))
     return f'<img src="{html.escape(src)}" alt="{alt}" loading="lazy">'
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:
     href = tokens[idx].attrGet("href") or ""
-    if is_local_path(href):
-        tokens[idx].attrSet("href", env["asset_url"](href))
+    if local_file(href):
+        tokens[idx].attrSet("href", _local_url(href, env["asset_url"]))
     return self.renderToken(tokens, idx, options, env)
+
+
+def split_link(url: str) -> tuple[str, str]:
+    """A link as markdown-it gives it (percent-encoded) → (the file path, decoded; the
+    ``#fragment`` or ``?query`` as typed)."""
+    cut = min((i for i in (url.find("#"), url.find("?")) if i >= 0), default=len(url))
+    return unquote(url[:cut]), url[cut:]
+
+
+def local_file(url: str) -> str:
+    """The file a link or image points at inside the content, decoded; "" if it is not local."""
+    path, _ = split_link(url)
+    return path if url and not url.startswith(("#", "?")) and is_local_path(path) else ""
+
+
+def _local_url(url: str, asset_url: Callable[[str], str]) -> str:
+    """Where a local link or image leads on the site, percent-encoded, its fragment kept."""
+    path, rest = split_link(url)
+    if not is_local_path(path):
+        return url
+    return quote(asset_url(path), safe="/") + rest
 
 
 def _render_heading_open(self, tokens, idx, options, env) -> str:
@@ -96,8 +133,23 @@ def _safe_link(url: str) -> bool:
     return not UNSAFE_SCHEME.match(re.sub(r"[\x00-\x20]", "", url))
 
 
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Record where markdown-it's block parser, at its nesting limit, would drop the rest."""
+    tokenize = md.block.tokenize
+
+    def watched(state, start: int, end: int) -> None:
+        if state.level >= md.options.maxNesting:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault("too_deep", line)
+        tokenize(state, start, end)
+
+    md.block.tokenize = watched
+
+
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
+    _watch_nesting(md)
     md.validateLink = _safe_link
     md.inline.ruler.before("text", "edition_gap", _gap_rule)
     md.add_render_rule("edition_gap", _render_gap)
@@ -117,8 +169,10 @@ class RenderedBody:
     html: str
     text: str  # plain text, for excerpts and search
     lead: str  # first paragraph as plain text
-    assets: list[tuple[str, int]] = field(default_factory=list)  # local images and links: (path, body line)
+    assets: list[tuple[str, int, bool]] = field(default_factory=list)  # local images and links:
+    # (decoded path, body line, is an image); an image that is not local keeps its address as typed
     gaps: int = 0
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (body line, message, severity)
 
 
 def _plain(children) -> str:
@@ -134,31 +188,55 @@ def _plain(children) -> str:
 
 
 def render_body(source: str, asset_url: Callable[[str], str]) -> RenderedBody:
-    """Render Markdown to HTML; ``asset_url`` maps a local image or link to its site URL."""
-    tokens = _MD.parse(source)
-    assets, paragraphs, gaps = [], [], 0
+    """Render Markdown to HTML; ``asset_url`` maps a local image or link (its decoded path) to
+    its site path."""
+    env: dict = {"asset_url": asset_url}
+    tokens = _MD.parse(source, env)
+    assets, paragraphs, gaps, problems = [], [], 0, []
+    if "too_deep" in env:
+        problems.append((env["too_deep"], f"quotes or lists nested more than {MAX_NESTING} levels deep: the text "
+                                          "from here on would be lost; nest less deeply", "error"))
     for i, token in enumerate(tokens):
         if token.type != "inline":
             continue
         line = token.map[0] if token.map else 0
         for child in token.children or []:
             if child.type == "image":
-                assets.append((child.attrGet("src") or "", line))
-            elif child.type == "link_open" and is_local_path(child.attrGet("href") or ""):
-                assets.append((child.attrGet("href"), line))
+                src = child.attrGet("src") or ""
+                assets.append((local_file(src), line, True) if local_file(src) else (src, line, True))
+            elif child.type == "link_open" and local_file(child.attrGet("href") or ""):
+                assets.append((local_file(child.attrGet("href")), line, False))
             elif child.type == "edition_gap":
                 gaps += 1
         text = _plain(token.children)
         if text and tokens[i - 1].type == "paragraph_open":
             paragraphs.append(text)
-    rendered = _MD.renderer.render(tokens, _MD.options, {"asset_url": asset_url})
+    problems += _unclosed_gaps(source)
+    rendered = _MD.renderer.render(tokens, _MD.options, env)
+    text = "\n".join(paragraphs)
+    # An entity such as &#12; can still make a control character; no page or feed may carry one.
     return RenderedBody(
-        html=rendered,
-        text="\n".join(paragraphs),
-        lead=paragraphs[0] if paragraphs else "",
+        html=CONTROL_RE.sub("", rendered),
+        text=CONTROL_RE.sub("", text),
+        lead=CONTROL_RE.sub("", paragraphs[0]) if paragraphs else "",
         assets=assets,
         gaps=gaps,
+        problems=problems,
     )
+
+
+def _unclosed_gaps(source: str) -> list[tuple[int, str, str]]:
+    """A ``{{gap`` that no ``}}`` closes (within a note's length) is shown as typed: say so."""
+    found, start = [], source.find(GAP_START)
+    while start >= 0:
+        match = GAP_RE.match(source, start)
+        if not match:
+            found.append((source.count("\n", 0, start), "`{{gap` marker is not closed by `}}` (within "
+                          f"{GAP_NOTE_LIMIT} characters), so it is shown as typed", "warning"))
+            if len(found) == 10:
+                break
+        start = source.find(GAP_START, match.end() if match else start + len(GAP_START))
+    return found
 
 
 def is_local_path(src: str) -> bool:
@@ -166,3 +244,65 @@ def is_local_path(src: str) -> bool:
     if not src or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\", "//", "#", "?")):
         return False
     return ".." not in PurePosixPath(src).parts
+
+
+# -- page images drawn as SVG ------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+# Elements that run script, embed other documents or change attributes (an <animate> or <set>
+# can turn a harmless href into javascript:), none of which a page facsimile needs.
+SVG_REFUSED = frozenset({"script", "foreignObject", "set", "animate", "animateMotion", "animateTransform",
+                         "animateColor", "handler", "listener", "iframe", "embed", "object"})
+_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_EMBEDDED_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
+_UNSAFE_STYLE = re.compile(r"@import|javascript:|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
+# A document type (whose internal subset can declare attributes and entities) or a processing
+# instruction such as <?xml-stylesheet?> means the file is written out again, without them.
+_DECLARATIONS = re.compile(rb"<!(?!--)|<\?(?!xml[\s?])", re.IGNORECASE)
+
+
+def clean_svg(raw: bytes) -> tuple[bytes, list[str]]:
+    """An SVG without script: (its bytes, what was removed). Script elements, foreign objects,
+    animations, event-handler attributes, links other than to its own parts (``#id``) or to
+    embedded raster images, and external references in styles are removed. A file with nothing
+    to remove, and no document type or processing instruction, keeps its bytes. Raises ValueError
+    (with the line) if it is not well-formed SVG."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as exc:
+        raise ValueError(f"it is not well-formed XML (line {exc.position[0]}: {str(exc).split(':')[0]})") from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ValueError("its root element is not an SVG <svg> element")
+    removed: dict[str, None] = {}
+    stack = [root]
+    while stack:  # removed elements are not visited
+        parent = stack.pop()
+        for child in list(parent):
+            namespace, _, name = child.tag.rpartition("}")
+            if namespace[1:] != SVG_NS or name in SVG_REFUSED or (
+                    name == "style" and (_UNSAFE_STYLE.search(child.text or "") or
+                                         _EXTERNAL_URL.search(child.text or ""))):
+                parent.remove(child)
+                removed[f"<{name}>"] = None
+            else:
+                stack.append(child)
+        for attribute, value in list(parent.attrib.items()):
+            name = attribute.rpartition("}")[2]
+            plain = re.sub(r"[\x00-\x20]", "", value)
+            if name.lower().startswith("on"):
+                why = f"`{name}` attribute"
+            elif name == "href" and not (plain.startswith("#") or _EMBEDDED_IMAGE.match(plain)):
+                why = "link" if not plain.lower().startswith("javascript:") else "javascript: link"
+            elif name == "base" or _EXTERNAL_URL.search(value) or (name == "style" and _UNSAFE_STYLE.search(value)):
+                why = "external reference"
+            else:
+                continue
+            del parent.attrib[attribute]
+            removed[why] = None
+    if not removed and not _DECLARATIONS.search(raw):
+        return raw, []
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", list(removed)

@@ -118,6 +118,8 @@ class Issue:
     pages: list[Page] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)  # reading order
     assets: tuple[tuple[str, str, str], ...] = ()  # (site path, source file, digest) of PDFs and images
+    asset_data: dict[str, bytes] = field(default_factory=dict)  # site path → bytes published instead of the
+    # source's (an SVG page image cleaned of script)
     meta_digest: str = ""  # hash of issue.yml
     digest: str = ""  # hash of issue.yml and every article file of the issue, with their places
     dir: str = ""

@@ -1,18 +1,26 @@
 """Stage 1: read content files into plain data that still knows its line numbers.
 
 Every later error must point at ``path:line``, so YAML is loaded into dicts that
-remember where each key stood. Dates are left as strings here (no implicit
-timestamps) so that 2022-02-30 becomes our clear error, not a YAML traceback.
+remember where each key stood. Plain scalars stay the text the editor typed:
+only ``null`` (``~``, empty) and ``true``/``false`` are resolved, as in YAML 1.2,
+so ``3:2``, ``0573``, ``1.50`` and ``22:30`` are text, not YAML 1.1's sexagesimal,
+octal or float numbers, and a date such as 2022-02-30 is our clear error, not a
+YAML traceback. Whole numbers are read by the fields that want them.
+
+Control characters (form feed, ESC, backspace…) are invisible and make feeds
+malformed XML: they are removed on reading, with a warning at their line.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import Problems
+from .facts import CONTROL_RE
 
 
 class Node(dict):
@@ -26,13 +34,38 @@ class Node(dict):
 
 
 class _Loader(yaml.CSafeLoader):
-    """libyaml's safe loader with line-aware mappings, no timestamps and no duplicate keys."""
+    """libyaml's safe loader with line-aware mappings, no duplicate keys, and plain scalars kept
+    as typed but for null and true/false."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
+_Loader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: node.value in ("true", "True", "TRUE"))
+
+
+def _guarded(construct):
+    """An explicitly tagged scalar (``!!int``, ``!!float``, ``!!timestamp``, ``!!binary``) that
+    Python cannot make, such as a 5,000-digit integer, is a YAML error at its line."""
+
+    def guarded(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError, TypeError) as exc:
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read `{shown}` as "
+                                                    f"{node.tag.rsplit(':', 1)[-1]}: {str(exc).split(':')[0]}",
+                                                    node.start_mark) from None
+
+    return guarded
+
+
+for _tag in ("int", "float", "timestamp", "binary"):
+    _full = f"tag:yaml.org,2002:{_tag}"
+    _Loader.add_constructor(_full, _guarded(yaml.SafeLoader.yaml_constructors[_full]))
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
@@ -82,7 +115,19 @@ def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
     if "\x00" in text:
         problems.error(path, text[: text.index("\x00")].count("\n") + 1, "file contains a NUL byte")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = CONTROL_RE.search(text)
+    if found:
+        count = len(CONTROL_RE.findall(text))
+        problems.warn(path, text[: found.start()].count("\n") + 1, control_message(found.group(), count - 1))
+        text = CONTROL_RE.sub("", text)
+    return text
+
+
+def control_message(char: str, more: int = 0, where: str = "") -> str:
+    others = f" and {more} more" if more else ""
+    return (f"removed control character U+{ord(char):04X}{others}{where}: invisible, and not allowed "
+            "in web pages or feeds")
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> Node | None:
@@ -96,6 +141,9 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         return None
     except yaml.YAMLError as exc:
         problems.error(path, 1 + line_offset, f"invalid YAML: {exc}")
+        return None
+    except RecursionError:
+        problems.error(path, 1 + line_offset, "invalid YAML: lists or mappings nested too deeply")
         return None
     if data is None:
         data = Node()

@@ -60,6 +60,11 @@ def _url(context, target: str) -> str:
 
 
 @pass_context
+def _file_url(context, target: str) -> str:
+    return urls.file_link(target, context["here"])
+
+
+@pass_context
 def _link(context, target: str) -> str:
     return urls.link(context["site"].base_url, target, context["here"])
 
@@ -78,7 +83,8 @@ class Pages:
         self.library, self.site = library, library.site
         self.assets = assets  # static assets: site path → (source file, content digest)
         self.env = make_environment(templates, bytecode)
-        self.env.globals.update(url=_url, link=_link, absolute=_absolute, author_url=library.author_url,
+        self.env.globals.update(url=_url, file_url=_file_url, link=_link, absolute=_absolute,
+                                author_url=library.author_url,
                                 column_url=lambda pub, name: library.column_url(pub.slug, name))
         site = self.site
         # What every page shows of the whole site: its name, its publications (the footer) and address.
@@ -258,7 +264,8 @@ class Pages:
         content = (issue.meta_digest, [(a.url, a.digest, a.page.number if a.page else None) for a in issue.articles])
         outputs.append(Output(issue.data_url, "data", digest(self.key, "data", content, keywords),
                               functools.partial(self._issue_json, issue), bodies=tuple(issue.articles)))
-        outputs += [Output(path, "asset", key, source=source) for path, source, key in issue.assets]
+        outputs += [Output(path, "asset", key, data=issue.asset_data[path]) if path in issue.asset_data else
+                    Output(path, "asset", key, source=source) for path, source, key in issue.assets]
         return Expansion(outputs)
 
     def _issue_json(self, issue: Issue) -> bytes:

@@ -1,6 +1,7 @@
 """Every path of the built site, and every way of linking to one: the only module that makes URLs.
 
-Site paths are relative to the site root and ASCII. They depend only on a
+Site paths are relative to the site root and ASCII, but for copied files, which
+keep their names (``file_link`` encodes them). They depend only on a
 publication slug, an issue date, a page number, an article's file name or
 ``id`` and an index entry's slug, never on position, so they stay stable when
 articles are added, removed or reordered. Links always name the file
@@ -14,7 +15,7 @@ need absolute addresses; ``absolute`` makes them when the site has a base URL.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 HOME = "index.html"
 ARCHIVE = "archive/index.html"
@@ -109,12 +110,22 @@ def relative(target: str, here: str) -> str:
     would ask the operating system for the working directory at every link).
     """
     path, mark, rest = target.partition("?")
+    return _relative_path(path, here) + mark + rest
+
+
+def file_link(target: str, here: str) -> str:
+    """The link from page ``here`` to a copied file (a page PDF or image), whose name may hold
+    any character, ``#``, ``?``, ``%`` and spaces too: percent-encoded."""
+    return quote(_relative_path(target, here), safe="/")
+
+
+def _relative_path(path: str, here: str) -> str:
     parts = path.split("/")
     folders = here.split("/")[:-1]
     same = 0
     while same < len(folders) and same < len(parts) - 1 and folders[same] == parts[same]:
         same += 1
-    return "../" * (len(folders) - same) + "/".join(parts[same:]) + mark + rest
+    return "../" * (len(folders) - same) + "/".join(parts[same:])
 
 
 def absolute(base_url: str, target: str) -> str:

@@ -12,6 +12,8 @@ from conftest import article, snapshot, write
 
 LEAD = "daily/2022-06-28/01/01-lead.md"
 ISSUE = "daily/2022-06-28/issue.yml"
+SCRIPT_PAGE = "<!doctype html><script>alert(document.domain)</script>\n"
+SCRIPT_SVG = "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'><script>alert(2)</script></svg>\n"
 
 CASES = {
     "bad YAML": ({LEAD: "---\ntitle: 标题\nauthors: [unclosed\n---\n正文\n"}, LEAD, 3, "invalid YAML"),
@@ -117,6 +119,71 @@ CASES = {
     "YAML alias bomb": ({LEAD: "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 9)}]\n" for c in "bcdefghij") + "title: *j\n---\n"},
         LEAD, 12, "`title` must be text, not list"),
+    # Reliability II (issue 14). Content may link only files that a browser shows or downloads.
+    "HTML attachment": ({LEAD: article("标题", "见[附件](page.html)"), "daily/2022-06-28/01/page.html": SCRIPT_PAGE},
+                        LEAD, 5, "linked file `page.html`: a `.html` file could run script"),
+    "XHTML attachment": ({LEAD: article("标题", "见[附件](page.xhtml#top)"), "daily/2022-06-28/01/page.xhtml": SCRIPT_PAGE},
+                         LEAD, 5, "a `.xhtml` file could run script"),
+    "SVG picture in an article": ({LEAD: article("标题", "正文\n\n![图](drawing.svg)"),
+                                   "daily/2022-06-28/01/drawing.svg": SCRIPT_SVG}, LEAD, 7,
+                                  "image `drawing.svg`: a `.svg` file could run script"),
+    "script attachment": ({LEAD: article("标题", "[工具](tool.js)"), "daily/2022-06-28/01/tool.js": "alert(1)"}, LEAD, 5,
+                          "a `.js` file could run script"),
+    "attachment of an unknown type": ({LEAD: article("标题", "[安装](setup.exe)"), "daily/2022-06-28/01/setup.exe": "MZ"},
+                                      LEAD, 5, "a `.exe` file is not a type the site publishes"),
+    "HTML behind an archive extension": ({LEAD: article("标题", "[附件](page.html.gz)"),
+                                          "daily/2022-06-28/01/page.html.gz": SCRIPT_PAGE}, LEAD, 5,
+                                         "may be served as `.html`"),
+    "page PDF that is HTML": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: 01.html\n"
+                                      "  - {number: 2, name: 综合}\n", "daily/2022-06-28/01.html": SCRIPT_PAGE}, ISSUE, 5,
+                              "pdf `01.html`: a `.html` file could run script"),
+    "page image that is not well-formed SVG": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n  - {number: 2, name: 综合}\n",
+         "daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script>\n"}, ISSUE, 5,
+        "page image `01.svg` cannot be checked for script"),
+    "file published where a page of the site goes": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: lead.html/p.pdf\n"
+                "  - {number: 2, name: 综合}\n", "daily/2022-06-28/lead.html/p.pdf": "%PDF-1.4"}, ISSUE, 5,
+        "would be published at daily/2022/06/28/lead.html/p.pdf, where the site puts the page of"),
+    "two files published at one place": (
+        {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: media/01/a.pdf\n"
+                "  - {number: 2, name: 综合}\n", "daily/2022-06-28/media/01/a.pdf": "%PDF-1.4 page",
+         LEAD: article("标题", "见[附件](a.pdf)"), "daily/2022-06-28/01/a.pdf": "%PDF-1.4 article"}, ISSUE, 5,
+        "would be published at daily/2022/06/28/media/01/a.pdf, where the site puts `"),
+    # No text is dropped without a word: nesting beyond the renderer's limit is an error at its line.
+    "quotes nested beyond the limit": ({LEAD: article("标题", "开头\n\n" + ">" * 150 + " 深处的文字")}, LEAD, 7,
+                                       "nested more than 100 levels deep"),
+    "lists nested beyond the limit": ({LEAD: article("标题", "".join("  " * i + f"- 第{i}层\n" for i in range(60)))},
+                                      LEAD, 54, "nested more than 100 levels deep"),
+    # Fields are checked for their type; names are never "None" or a Python list.
+    "column that is a mapping": ({LEAD: "---\ntitle: 标题\ncolumn: {要闻: 头条}\n---\n"}, LEAD, 3,
+                                 "`column` must be text, not mapping"),
+    "title that is true": ({LEAD: "---\ntitle: true\n---\n"}, LEAD, 2, "`title` must be text, not true/false"),
+    "empty author name": ({LEAD: "---\ntitle: 标题\nauthors:\n  - {name: , role: 记者}\n---\n"}, LEAD, 4,
+                          "author name is empty"),
+    "author name that is a list": ({LEAD: "---\ntitle: 标题\nauthors:\n  - {name: [张三, 李四], role: 记者}\n---\n"},
+                                   LEAD, 4, "`name` must be text, not list"),
+    "organisation that is a mapping": ({LEAD: "---\ntitle: 标题\nauthors:\n  - org: {名称: 理论组}\n---\n"}, LEAD, 4,
+                                       "`org` must be text, not mapping"),
+    "staff name that is a list": ({ISSUE: "date: 2022-06-28\npages:\n  - {number: 1, name: 要闻, staff: {版式: [甲, 乙]}}\n"
+                                          "  - {number: 2, name: 综合}\n"}, ISSUE, 3, "`版式` must be text, not list"),
+    "correction note that is a list": ({LEAD: "---\ntitle: 标题\ncorrections:\n  - {date: 2022-06-29, note: [人名]}\n"
+                                              "---\n"}, LEAD, 4, "`note` must be text, not list"),
+    "date that is a list": ({ISSUE: "date: [2022, 6, 28]\npages: [{number: 1, name: 要闻}, {number: 2, name: 综合}]\n"},
+                            ISSUE, 1, "`date` must be a date such as 2022-06-28, not list"),
+    "title of invisible characters only": ({LEAD: '---\ntitle: "\\u00ad\\u3164\\u200b\\u115f\\u2800"\n---\n'}, LEAD,
+                                           2, "missing required field `title`"),
+    "author name of invisible characters only": ({LEAD: "---\ntitle: 标题\nauthors: [\"\\u3164\\u00ad\"]\n---\n"}, LEAD,
+                                                 3, "each author needs `name`"),
+    # What Python cannot make of a value is a message, not a traceback.
+    "5,000-digit number": ({ISSUE: "date: 2022-06-28\ntotal_number: " + "1" * 5000 + "\npages: [{number: 1, name: 要闻}, "
+                                   "{number: 2, name: 综合}]\n"}, ISSUE, 2, "`total_number` must be a whole number, not '1111"),
+    "5,000-digit integer tagged as one": ({LEAD: "---\ntitle: 标题\nnote: !!int " + "1" * 5000 + "\n---\n"}, LEAD, 3,
+                                          "invalid YAML: cannot read `1111"),
+    "300-character id": ({LEAD: "---\ntitle: 标题\nid: " + "a" * 300 + "\n---\n"}, LEAD, 3,
+                         "is 300 characters long, too long for a file name"),
+    "file name too long for a page": ({"daily/2022-06-28/01/" + "b" * 251 + ".md": article("标题")},
+                                      "daily/2022-06-28/01/" + "b" * 251 + ".md", 2, "too long for a file name"),
 }
 
 
@@ -254,3 +321,138 @@ def test_5000_articles_in_one_issue_are_all_built_listed_and_searchable(tiny, tm
     assert (tmp_path / "out/daily/2022/06/28/a5000.html").is_file()
     shards = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out/search").rglob("*.js"))
     assert "第5000篇稿件" in shards
+
+
+# -- Reliability II (issue 14): what readers see of odd but publishable content ----------------
+
+def _text_of(html: str) -> str:
+    """A page's text as a reader sees it (tags dropped, entities decoded)."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+    parser = HTMLParser(convert_charrefs=True)
+    parser.handle_data = parts.append
+    parser.feed(html)
+    return "".join(parts)
+
+
+def test_yaml_values_are_published_as_the_editor_typed_them(tiny, tmp_path, build):
+    write(tiny, {LEAD: "---\ntitle: 3:2\nkicker: 0573\nsubtitle: 1.50\ncolumn: 22:30\nauthors:\n  - {name: 007, role: 0x1F}\n"
+                       "  - no\n---\n\n正文。\n"})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    page = (tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    assert '<h1 id="story-title">3:2</h1>' in page
+    text = _text_of(page)
+    assert "0573" in text and "1.50" in text and "22:30" in text and "0x1F 007" in text and " no" in text
+    assert "182" not in text and "379" not in text and "1350" not in text
+
+
+def test_files_with_any_name_are_found_and_linked_percent_encoded(tiny, tmp_path, build):
+    """Chinese names, spaces, #, ? and % in names; fragments and queries in links."""
+    files = {"daily/2022-06-28/01/照片.jpg": "jpeg", "daily/2022-06-28/01/my photo.jpg": "jpeg",
+             "daily/2022-06-28/01/附件.pdf": "pdf", "daily/2022-06-28/01/report.pdf": "pdf",
+             "daily/2022-06-28/第1版 #1?100%.pdf": "page pdf"}
+    write(tiny, files)
+    write(tiny, {LEAD: article("标题", "![现场](照片.jpg)\n\n![空格](<my photo.jpg>) 见[附件](附件.pdf)、[第三页](report.pdf#page=3)"
+                                     "和[查询](report.pdf?download=1)。"),
+                 ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: '第1版 #1?100%.pdf'\n"
+                        "  - {number: 2, name: 综合}\n"})
+    out = tmp_path / "out"
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 0, err
+    import re
+    from urllib.parse import unquote
+
+    for page, count in (("daily/2022/06/28/lead.html", 5), ("daily/2022/06/28/01/index.html", 1)):
+        html = (out / page).read_text(encoding="utf-8")
+        links = [link for link in re.findall(r'(?:src|href)="([^"]+\.(?:jpg|pdf)[^"]*)"', html)]
+        assert len(links) == count, links
+        for link in links:
+            assert " " not in link and "#1" not in link and not re.search("[^\x00-\x7f]", link), link
+            target = (out / page).parent / unquote(re.split("[?#]", link)[0])
+            assert target.is_file(), link
+    html = (out / "daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    assert "report.pdf#page=3" in html and "report.pdf?download=1" in html
+
+
+def test_control_characters_are_removed_with_a_warning_and_feeds_stay_xml(tiny, tmp_path, build):
+    import xml.etree.ElementTree as ET
+
+    (tiny / LEAD).write_bytes("---\ntitle: \"标\\e题\\b\"\nkicker: 引\x0c题\n---\n\n本报讯\x1b[31m 正文\x08。&#12;\n".encode())
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert f"{tiny / LEAD}:3: warning: removed control character U+000C and 2 more" in err
+    assert f"{tiny / LEAD}:2: warning: removed control character U+001B and 1 more from `title`" in err
+    out = tmp_path / "out"
+    for path in [*out.rglob("*.html"), *out.rglob("*.xml"), *out.rglob("*.json")]:
+        text = path.read_text(encoding="utf-8")
+        assert not any(c in text for c in "\x1b\x08\x0c"), path
+    ET.parse(out / "daily/feed.xml")
+    page = (out / "daily/2022/06/28/lead.html").read_text(encoding="utf-8")
+    assert '<h1 id="story-title">标题</h1>' in page and "本报讯[31m 正文。" in page
+
+
+def test_unclosed_gap_markers_are_a_warning_and_cost_linear_time(tiny, tmp_path, build):
+    import time
+
+    body = "本报讯 开头{{gap: 没有结尾的说明\n\n" + "{{gap:" * 25_000 + "\n\n结尾{{gap}}。"
+    write(tiny, {LEAD: article("标题", body)})
+    start = time.monotonic()
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert time.monotonic() - start < 20
+    assert f"{tiny / LEAD}:5: warning: `{{{{gap` marker is not closed by `}}}}`" in err
+    text = _text_of((tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8"))
+    assert "开头{{gap: 没有结尾的说明" in text and "结尾〔原文缺失〕。" in text
+
+
+def test_deeply_nested_quotes_and_lists_keep_every_word(tiny, tmp_path, build):
+    quotes = ">" * 40 + " 四十层引文里的字"
+    lists = "".join("  " * i + f"- 第{i}层列表\n" for i in range(30))
+    write(tiny, {LEAD: article("标题", f"{quotes}\n\n{lists}\n结尾。")})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    text = _text_of((tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8"))
+    assert "四十层引文里的字" in text and all(f"第{i}层列表" in text for i in range(30)) and "结尾。" in text
+
+
+def test_an_issue_in_year_9999_builds(tiny, tmp_path, build):
+    write(tiny, {"daily/9999-12-31/issue.yml": "date: 9999-12-31\npages: [{number: 1, name: 要闻}]\n",
+                 "daily/9999-12-31/01/01-last.md": article("最后一期")})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert (tmp_path / "out/daily/9999/12/31/last.html").is_file()
+    assert "9999年12月31日" in (tmp_path / "out/daily/9999/12/index.html").read_text(encoding="utf-8")
+
+
+def test_a_very_long_name_gets_an_index_folder_of_reasonable_length(tiny, tmp_path, build):
+    name = "欧阳" * 150
+    write(tiny, {LEAD: article("标题", authors=f"[{{name: {name}, role: 记者}}]", column="长" * 200)})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    folders = [p for p in (tmp_path / "out").rglob("*") if p.is_dir()]
+    assert max(len(p.name) for p in folders) <= 80
+    text = _text_of((tmp_path / "out/daily/2022/06/28/lead.html").read_text(encoding="utf-8"))
+    assert name in text
+
+
+def test_a_page_image_svg_is_cleaned_of_script(tiny, tmp_path, build):
+    hostile = ("<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
+               "viewBox='0 0 10 10' onload='alert(1)'><script>alert(2)</script>"
+               "<a xlink:href='javascript:alert(3)'><rect width='10' height='10' fill='#eee' onclick='alert(4)'/></a>"
+               "<foreignObject><body xmlns='http://www.w3.org/1999/xhtml'><script>alert(5)</script></body></foreignObject>"
+               "<image href='https://example.com/x.png'/><set attributeName='href' to='javascript:alert(6)'/>"
+               "<text x='1' y='5'>平湖日报</text></svg>\n")
+    write(tiny, {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n"
+                        "  - {number: 2, name: 综合}\n", "daily/2022-06-28/01.svg": hostile})
+    code, _, err = build("--content", tiny, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert f"{tiny / ISSUE}:5: warning: page image `01.svg`: removed what could run script" in err
+    published = (tmp_path / "out/daily/2022/06/28/01.svg").read_text(encoding="utf-8")
+    for bad in ("script", "onload", "onclick", "javascript", "foreignObject", "example.com", "<set"):
+        assert bad not in published, bad
+    assert "平湖日报" in published and "<rect" in published
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(published.encode())

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from edition import markup
 from edition.errors import Problems
-from edition.facts import browser_facts
+from edition.facts import browser_facts, is_han
 from edition.ingest import import_text
 from edition.ingest.pipeline import unaccounted
 from edition.reader import read_markdown_file
@@ -89,6 +89,44 @@ def test_markdown_never_lets_raw_html_or_script_through(text):
             assert not name.startswith("on"), (tag, name)
             if name in ("href", "src"):  # as a browser reads it: entities decoded, controls and spaces dropped
                 assert not UNSAFE_URL.match(re.sub(r"[\x00-\x20]", "", value or "")), (tag, value)
+
+
+# Article text with block structure: words (Han, Latin, digits) after any run of quote marks,
+# list markers and indentation, nested as deep as the renderer allows and beyond.
+WORD = st.lists(st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
+                          st.characters(min_codepoint=0x20000, max_codepoint=0x20010),
+                          st.sampled_from(list("abcxyzABCÄéß0123456789，。 "))), min_size=1, max_size=12).map("".join)
+PREFIX = st.lists(st.sampled_from(["> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "  ", "    ", "# ", "## "]),
+                  max_size=130).map("".join)
+BLOCK_TEXT = st.lists(st.tuples(PREFIX, WORD, st.sampled_from(["\n", "\n\n"])), min_size=1, max_size=12).map(
+    lambda lines: "".join(prefix + word + end for prefix, word, end in lines))
+
+
+def _letters(text: str) -> list[str]:
+    return [c for c in text if c.isalpha() or is_han(c)]
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+@SETTINGS
+@given(BLOCK_TEXT)
+def test_every_letter_of_an_article_reaches_its_page_or_the_loss_is_an_error(text):
+    """Nothing is dropped silently: every letter and Han character typed is in the page's text,
+    in order, unless the body is refused with an error at a line."""
+    body = markup.render_body(text, lambda src: "media/" + src)
+    if any(severity == "error" for _, _, severity in body.problems):
+        assert text.count(">") + text.count("-") + text.count("*") + text.count("+") + text.count(" ") > 50
+        return
+    shown = _Text()
+    shown.feed(body.html)
+    assert _letters("".join(shown.parts)) == _letters(text), body.html
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is needed for the JS tokenizer")

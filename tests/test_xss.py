@@ -36,8 +36,13 @@ HOSTILE = {
               - {{article: lead, box: [0, 0, 50, 50]}}
           - {{number: 2, name: 综合}}
         """,
-    "daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'>"
-                               "<rect width='10' height='10' fill='#eee'/></svg>\n",
+    # a page image may be SVG: the site publishes it cleaned of everything that runs script
+    "daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' "
+                               "viewBox='0 0 10 10' onload=\"alert('svg-onload')\"><script>alert('svg-script')</script>"
+                               "<a xlink:href=\"javascript:alert('svg-link')\"><rect width='10' height='10' fill='#eee'/></a>"
+                               "<foreignObject width='10' height='10'><body xmlns='http://www.w3.org/1999/xhtml'>"
+                               "<img src='x' onerror=\"alert('svg-html')\"/></body></foreignObject>"
+                               "<set attributeName='onmouseover' to=\"alert('svg-set')\"/></svg>\n",
     "daily/2022-06-28/01/01-lead.md": "\n".join([
         "---",
         f"title: {json.dumps(PAYLOAD_TITLE, ensure_ascii=False)}",
@@ -127,3 +132,18 @@ def test_search_results_with_payload_titles_stay_text(page, hostile_site, query)
     assert results.count() >= 1, query
     assert PAYLOAD_TITLE in results.first.inner_text()
     assert page.locator("#search-results img, #search-results script, #search-results svg").count() == 0
+
+
+@pytest.mark.parametrize("over", ["disk", "http"])
+def test_a_page_image_svg_runs_no_script_when_opened_itself(page, hostile_site, hostile_http, over):
+    images = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.svg")
+                    if not p.relative_to(hostile_site).as_posix().startswith("assets/"))
+    assert images == ["daily/2022/06/28/01.svg"]
+    base = hostile_site.as_uri() + "/" if over == "disk" else hostile_http
+    for name in images:
+        page.goto(base + name)
+        page.wait_for_load_state("load")
+        page.mouse.click(5, 5)
+        page.mouse.move(3, 3)
+        assert page.dialogs == [] and page.errors == [], (name, page.dialogs)
+        assert page.evaluate("document.querySelectorAll('script, foreignObject').length") == 0
