@@ -73,6 +73,15 @@ def is_visible(char: str) -> bool:
 # DEL, the C1 controls, lone surrogates and U+FFFE/U+FFFF.
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+# Windows opens these names, with any extension, as devices, not as files: a site folder or file so
+# named cannot be opened or copied there.
+DEVICE_NAME_RE = re.compile(r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\..*)?", re.IGNORECASE)
+
+
+def is_device_name(name: str) -> bool:
+    return DEVICE_NAME_RE.fullmatch(name) is not None
+
+
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import urls
+from .facts import is_device_name
 from .model import IssueSummary, Publication
 
 
@@ -31,6 +32,8 @@ def pinyin_slugs(names) -> dict[str, str]:
         slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or hash_suffix(name)
         if len(slug) > MAX_SLUG:
             slug = slug[:MAX_SLUG - 7].rstrip("-") + "-" + hash_suffix(name)
+        elif is_device_name(slug):  # an author named Con: a folder con/ Windows cannot open
+            slug = f"{slug}-{hash_suffix(name)}"
         slugs[name] = slug
     return slugs
 

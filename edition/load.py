@@ -36,7 +36,6 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 RESERVED_SLUGS = {"index"}
 _WINDOWS_PROBLEM = ("`{}` is a reserved device name on Windows, so the site could not be copied to a USB stick "
                     "or opened there")
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 PUBLICATION_KINDS = ("newspaper", "periodical")
 ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "id", "page",
                   "corrections", "draft"}
@@ -339,7 +338,7 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     elif len(slug) > MAX_SLUG:
         f.error(where, f"`{_cut(slug)}` is {len(slug)} characters long, too long for a file name on the site: "
                        f"keep it to {MAX_SLUG} ({fix})")
-    elif slug in WINDOWS_RESERVED:
+    elif facts.is_device_name(slug):
         f.error(where, f"{_WINDOWS_PROBLEM.format(slug)} ({fix})")
     start_page = f.integer("page")
     if start_page is not None and not periodical:
@@ -552,7 +551,7 @@ class Content:
                 f.error("publications", f"publication folder `{slug}/` not found")
             elif not SLUG_RE.match(slug):
                 f.error("publications", f"publication folder `{slug}` must be ASCII a-z, 0-9 and -")
-            elif slug in WINDOWS_RESERVED:
+            elif facts.is_device_name(slug):
                 f.error("publications", f"{_WINDOWS_PROBLEM.format(slug)} (rename the publication folder)")
             else:
                 pub = self._publication(slug)

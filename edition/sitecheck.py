@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
 from .errors import EnvironmentFault
+from .facts import is_device_name
 from .writer import MARKER
 
 ENTRY_POINTS = ("index.html", "404.html", "robots.txt", "sitemap.xml")  # files robots and people start from
@@ -34,8 +35,6 @@ _FORBIDDEN = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
               + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)))
 FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}]")
 CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
-# Windows opens these names, with any extension, as devices, not as files
-DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]) *(?:\..*)?", re.IGNORECASE)
 
 
 class _Links(HTMLParser):
@@ -127,7 +126,7 @@ def path_problems(files: set[str], warnings: list[str], folders=()) -> list[str]
     for path in sorted(paths):
         folder, name = posixpath.split(path)
         siblings[folder, _fold(name)].append(path)
-        if DEVICE_NAME.fullmatch(name):
+        if is_device_name(name):
             problems.append(f"{path}: `{name}` is a device name on Windows, which cannot open it")
     for names in siblings.values():
         if len(names) > 1:

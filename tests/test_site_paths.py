@@ -60,3 +60,20 @@ def test_long_site_paths_warn_at_200_characters_and_fail_at_240(tiny, build, tmp
     result, _, err = build("--content", tiny, "--out", tmp_path / "site")
     assert result == code and said in err, err
     assert str(tiny / FOLDER / name) in err
+
+
+def test_index_names_that_are_windows_devices_get_folders_windows_can_open(tiny, build, tmp_path):
+    """An author called Con, a 栏目 called aux: their pages publish, in folders not named as devices."""
+    (tiny / FOLDER / "05-devices.md").write_text(
+        article("设备名", authors="[{name: Con, role: 记者}, {name: NUL, role: 通讯员}]", column="aux"),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 0, err
+    folders = {p.name.lower() for p in out.rglob("*") if p.is_dir()}
+    assert not folders & {"con", "nul", "aux"}, sorted(folders)
+    page = (out / "daily/2022/06/28/devices.html").read_text(encoding="utf-8")
+    for name in ("记者 Con", "通讯员 NUL", "aux"):
+        assert f">{name}</a>" in page, f"{name} is not linked from the article"
+    code, _, err = build("check", "--site", "--out", out)
+    assert code == 0, err
