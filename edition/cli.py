@@ -182,7 +182,8 @@ def import_raw(args) -> int:
         return 2
 
     if args.raw is None or not args.raw.is_file():
-        return usage(f"raw text file {args.raw} not found" if args.raw else "give the raw text file: import RAW.txt")
+        return usage(f"raw text file {_printable(str(args.raw))} not found" if args.raw else
+                     "give the raw text file: import RAW.txt")
     if not args.publication:
         return usage("--publication SLUG is required")
     pub_file = args.content / args.publication / "publication.yml"
@@ -204,7 +205,7 @@ def import_raw(args) -> int:
     if printed and given and printed != given:
         return usage(f"--date {given} contradicts the date printed on line {result.meta.date_line}: {printed}")
     if not (printed or given):
-        return usage(f"{args.raw} prints no date; pass --date YYYY-MM-DD")
+        return usage(f"{_printable(str(args.raw))} prints no date; pass --date YYYY-MM-DD")
     target = Target(args.content, args.publication, kind == "periodical", printed or given,
                     date_given=printed is None, page=args.page,
                     page_name=args.page_name or ("要闻" if args.page == 1 else f"第{args.page}版"), force=args.force)
@@ -214,11 +215,13 @@ def import_raw(args) -> int:
         print(f"build.py import: {exc}; nothing was written", file=sys.stderr)
         return 1
     for path in written:
-        print(f"wrote {path}")
+        print(f"wrote {_printable(str(path))}")
     if not args.quiet:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(result.review.counts().items()))
-        print(f"imported {len(result.drafts)} draft items from {args.raw}; to check: {counts or 'nothing'}")
-        print(f"review {written[-2]}, fix the drafts, remove `draft: true`, then run `python build.py check`")
+        print(f"imported {len(result.drafts)} draft items from {_printable(str(args.raw))}; "
+              f"to check: {counts or 'nothing'}")
+        print(f"review {_printable(str(written[-2]))}, fix the drafts, remove `draft: true`, "
+              "then run `python build.py check`")
     return 0
 
 

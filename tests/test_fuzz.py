@@ -42,12 +42,31 @@ TEXT = st.lists(ALPHABET, max_size=300).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+# Raw page text also carries control characters: form feeds of PDF page breaks, ESC sequences,
+# backspaces, NUL, the C1 controls.
+CONTROL = st.one_of(st.characters(min_codepoint=0, max_codepoint=0x1F), st.characters(min_codepoint=0x7F,
+                                                                                         max_codepoint=0x9F))
+RAW_TEXT = st.lists(st.one_of(ALPHABET, CONTROL, st.sampled_from(["\x1b[31m", "\x1b]0;title\x07", "\x0c\n"])),
+                    max_size=300).map("".join)
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 @SETTINGS
-@given(TEXT, st.booleans())
+@given(RAW_TEXT, st.booleans())
 def test_the_importer_never_crashes_and_accounts_for_every_character(text, periodical):
+    """Control characters are removed, each reported at its line; everything else reaches a draft
+    or the report's removed text."""
     result = import_text(text, periodical=periodical)
     assert not unaccounted(text, result)
     assert all(draft.title.strip() for draft in result.drafts)
+    drafts = "".join(p for d in result.drafts for p in [d.title, d.kicker, d.subtitle, d.column, *d.paragraphs,
+                                                         *(v for a in d.authors for v in a.values())])
+    assert not CONTROL_CHARS.search(drafts)
+    assert not any(CONTROL_CHARS.search(str(note)) for note in result.review.notes)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for no, line in enumerate(lines, 1):
+        for char in CONTROL_CHARS.findall(line):
+            assert any(note.line == no and f"U+{ord(char):04X}" in note.message for note in result.review.notes)
 
 
 @SETTINGS

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import os
 import random
 import shutil
+import signal
+import stat
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +19,7 @@ import pytest
 import yaml
 
 from edition.cli import main
+from edition.errors import EnvironmentFault
 from edition.ingest import import_text
 from edition.ingest.blocks import find_blocks
 from edition.ingest.classify import classify
@@ -636,3 +645,267 @@ def test_random_cuts_of_the_seeds_never_crash_and_never_lose_text():
         result = import_text(text, periodical=periodical)
         assert not unaccounted(text, result), (name, start, len(piece))
         assert all(d.title for d in result.drafts)
+
+
+# ---------------------------------------------------------------- reliability (issue 14)
+
+def test_a_title_right_above_a_body_that_shares_no_words_with_any_body_is_its_title():
+    result = page("""
+        海盐县开展春季植树活动
+
+        本报讯 昨天上午，全县干部群众一起来到湿地公园，共种下各类苗木三千余株。
+
+        平湖举办青年歌手大赛
+
+        本报讯 经过三轮角逐，十名选手进入决赛，比赛吸引了众多观众到场观看。
+        """)
+    assert [(d.title, d.paragraphs[0][:8]) for d in result.drafts] == [
+        ("海盐县开展春季植树活动", "本报讯 昨天上午"), ("平湖举办青年歌手大赛", "本报讯 经过三轮")]
+    assert not [d for d in result.drafts if d.column]
+
+
+def _many_articles(lines: int) -> str:
+    rng = random.Random(14)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+
+    def words(n):
+        return "".join(rng.choice(han) for _ in range(n))
+
+    out: list[str] = []
+    while len(out) < lines:
+        out += [words(rng.randrange(8, 16)), "■记者 " + words(3), ""]
+        for _ in range(rng.randrange(1, 4)):
+            out += [f"本报讯 {words(30)}，{words(20)}。" for _ in range(rng.randrange(1, 5))] + [""]
+    return "\n".join(out[:lines])
+
+
+def _seed_pages(lines: int) -> str:
+    pages = [(SEEDS / name).read_text(encoding="utf-8").split("\n") for name in sorted(SAMPLES) if not SAMPLES[name][1]]
+    out: list[str] = []
+    while len(out) < lines:
+        out += pages[len(out) % len(pages)] + [""]
+    return "\n".join(out[:lines])
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int):
+    def stop(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_a_hundred_thousand_lines_import_in_seconds():
+    """Pairing titles with bodies used to compare every title with every body: 10,000 lines took
+    16 s and 100,000 never finished. The budget is generous for a loaded machine."""
+    for text in (_seed_pages(100_000), _many_articles(20_000)):
+        with _time_limit(40):
+            result = import_text(text)
+        assert len(result.drafts) > 2500
+        assert not unaccounted(text, result)
+
+
+PAGE_ONE = "pinghu-daily/2022-11-18"
+
+
+def _imported(desk: Path) -> tuple[Path, dict]:
+    """Page 1 imported, then reviewed by an editor: a draft, issue.yml and the report edited."""
+    raw = str(SEEDS / "001_55991727a0a6c360.txt")
+    assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2022-11-18", "-q") == 0
+    issue = desk / PAGE_ONE
+    article = sorted((issue / "01").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    (issue / "issue.yml").write_text("# checked by the desk\n" + (issue / "issue.yml").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    with (issue / "import-report-01.txt").open("a", encoding="utf-8") as report:
+        report.write("desk: all checked\n")
+    return issue, _files(issue)
+
+
+def _files(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _reimport(desk: Path, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    try:
+        code = run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "pinghu-daily",
+                   "--date", "2022-11-18", "--force", "-q")
+    except EnvironmentFault as exc:  # the command line turns it into exit 3 and one line
+        return 3, str(exc)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("after", [0, 1, 5, 8, 9, 10, 11])  # 9 drafts, the report, issue.yml, the journal
+def test_a_full_disk_during_import_force_keeps_every_old_file_and_says_what_failed(desk, capsys, monkeypatch, after):
+    issue, before = _imported(desk)
+    real_write, written = os.write, []
+
+    def write(fd, data):
+        new_file = stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size == 0
+        if new_file and len(written) == after:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if new_file:
+            written.append(fd)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    code, message = _reimport(desk, capsys)
+    monkeypatch.undo()
+    assert code == 3 and "No space left on device" in message
+    assert ("cannot write " + str(issue)) in message or "journal" in message
+    assert _files(issue) == before
+    assert not list((desk / "pinghu-daily").glob(".*"))
+    assert _reimport(desk, capsys)[0] == 0  # with room again, the import goes through
+    assert _files(issue) != before and "draft: true" in sorted((issue / "01").glob("*.md"))[0].read_text("utf-8")
+
+
+@pytest.mark.parametrize("failing", [1, 2, 6, 12, 17])
+def test_a_rename_failing_while_the_files_are_swapped_in_puts_the_old_ones_back(desk, capsys, monkeypatch, failing):
+    issue, before = _imported(desk)
+    real_rename, renames = os.rename, []
+
+    def rename(src, dst, **kwargs):
+        renames.append(dst)
+        if len(renames) == failing + 1:  # the first rename is the journal's
+            raise OSError(errno.EIO, "Input/output error", str(dst))
+        return real_rename(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    code, message = _reimport(desk, capsys)
+    monkeypatch.undo()
+    assert code == 3 and "Input/output error" in message, message
+    assert _files(issue) == before
+    assert not list((desk / "pinghu-daily").glob(".*"))
+
+
+@pytest.mark.parametrize("killed_at", [2, 5, 14, 23])
+def test_an_import_killed_while_swapping_files_in_is_undone_by_the_next_one(desk, capsys, killed_at):
+    issue, before = _imported(desk)
+    script = textwrap.dedent(f"""
+        import os, sys
+        real, count = os.rename, [0]
+        def rename(*args, **kwargs):
+            count[0] += 1
+            if count[0] == {killed_at + 1}:
+                os._exit(137)
+            return real(*args, **kwargs)
+        os.rename = rename
+        from edition.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """)
+    done = subprocess.run([sys.executable, "-c", script, "import", str(SEEDS / "001_55991727a0a6c360.txt"),
+                           "--publication", "pinghu-daily", "--date", "2022-11-18", "--force", "-q",
+                           "--content", str(desk)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 137, done.stderr
+    assert _files(issue) != before  # killed half-way: some files are new, some old ones moved aside
+    capsys.readouterr()
+    assert run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "pinghu-daily",
+               "--date", "2022-11-18") == 1  # refused (no --force), after undoing the killed import
+    assert "pass --force" in capsys.readouterr().err
+    assert _files(issue) == before
+    assert not list((desk / "pinghu-daily").glob(".*"))
+
+
+def test_a_second_import_into_a_publication_waits_for_none_and_is_refused_while_one_runs(desk, capsys):
+    folder = desk / "pinghu-daily"
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily") == 1
+    finally:
+        os.close(fd)
+    assert "another import into" in capsys.readouterr().err
+    assert not (folder / "2022-06-28").exists()
+
+
+EDITED_ISSUE = """\
+# 平湖日报 2022-11-18: checked by the desk
+pages:   # the 版面 of this issue
+  # 要闻 always first
+  - number: 1
+    name: 要闻      # front page
+    staff: {栏目统筹: 黄金凤}
+  # sport is page 3 this week
+  - number: 3
+    name: '体育'
+date: 2022-11-18  # not printed; see date_approximate
+date_approximate: "报头未印日期；据新闻内容推定"  # 依据：10月27–29日的新闻
+
+# end of the issue's metadata
+"""
+
+
+def test_importing_pages_keeps_the_editors_comments_order_and_formatting_of_issue_yml(desk):
+    issue = desk / PAGE_ONE
+    assert run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "pinghu-daily",
+               "--date", "2022-11-18", "-q") == 0
+    (issue / "issue.yml").write_text(EDITED_ISSUE, encoding="utf-8")
+    assert run(desk, str(SEEDS / "003_a2e0462f2705c726.txt"), "--publication", "pinghu-daily",
+               "--date", "2022-11-18", "--page", "3", "--force", "-q") == 0
+    assert run(desk, str(SEEDS / "000_de17a0740e0edbef.txt"), "--publication", "pinghu-daily",
+               "--date", "2022-11-18", "--page", "2", "--page-name", "综合", "-q") == 0
+    text = (issue / "issue.yml").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    kept = iter(lines)
+    edited = EDITED_ISSUE.split("\n")
+    replaced = edited[7:9]  # page 3, replaced with --force
+    assert all(line in kept for line in edited if line not in replaced), text  # in order, unchanged
+    meta = yaml.safe_load(text)
+    assert list(meta) == ["pages", "date", "date_approximate"]
+    assert [(p["number"], p["name"]) for p in meta["pages"]] == [(1, "要闻"), (2, "综合"), (3, "第3版")]
+    third = next(n for n, line in enumerate(lines) if line.startswith("  - ") and "number: 3" in line)
+    assert lines[third - 1] == "  # sport is page 3 this week"  # the comment above page 3 stays there
+    assert main(["check", "--content", str(desk), "-q"]) == 0
+
+
+@pytest.mark.parametrize("issue_yml, line", [
+    ("date: 2022-11-18\npages:\n  - number: 1\n    name: 要闻: 综合\n", 4),  # invalid YAML
+    ("date: 2022-11-18\npages: 要闻\n", 2),  # pages not a list
+    ("date: 2022-11-18\npages: {number: 1, name: 要闻}\n", 2),
+    ("date: 2022-11-18\npages:\n  - name: 要闻\n", 3),  # a page without number
+    ("date: 2022-11-18\npages:\n  - 要闻\n", 2),  # a page that is not a mapping
+    ("date: 2022-11-18\npages:\n  - {number: one, name: 要闻}\n", 3),
+    ("date: 2022-11-18\npages:\n  - {number: 1, name: 要闻}\n  - {number: 1, name: 综合}\n", 4),
+    ("date: [2022, 11, 18]\npages:\n  - {number: 1, name: 要闻}\n", 1),  # a date of the wrong type
+    ("date: 2022-11-18\nweekday: 星期一\npages:\n  - {number: 1, name: 要闻}\n", 2),
+    ("- date: 2022-11-18\n", 1),  # not a mapping
+])
+def test_an_issue_yml_the_import_cannot_add_to_is_reported_at_its_line_and_nothing_is_written(
+        desk, capsys, issue_yml, line):
+    issue = desk / PAGE_ONE
+    issue.mkdir(parents=True)
+    (issue / "issue.yml").write_text(issue_yml, encoding="utf-8")
+    before = _files(issue)
+    assert run(desk, str(SEEDS / "000_de17a0740e0edbef.txt"), "--publication", "pinghu-daily",
+               "--date", "2022-11-18", "--page", "2") == 1
+    err = capsys.readouterr().err
+    assert f"{issue / 'issue.yml'}:{line}: " in err and "nothing was written" in err and "Traceback" not in err, err
+    assert _files(issue) == before
+
+
+CONTROLS = "\x00\x07\x08\x0b\x0c\x1b\x7f\x85\x9b"
+
+
+def test_control_characters_are_removed_reported_by_line_and_never_reach_the_terminal(desk, capsys, tmp_path):
+    raw = tmp_path / "page.txt"
+    text = (SEEDS / "004_ddfb3c66dc3d3638.txt").read_text(encoding="utf-8").split("\n")
+    text[20] = "\x1b[2J\x1b]0;pwned\x07" + text[20] + "\x08\x00"
+    text[40] = "\x0c" + text[40] + "\x85\x9b31m"
+    raw.write_text("\n".join(text), encoding="utf-8")
+    assert run(desk, str(raw), "--publication", "pinghu-daily") == 0
+    captured = capsys.readouterr()
+    issue = desk / "pinghu-daily" / "2022-06-28"
+    drafts = "".join(p.read_text(encoding="utf-8") for p in issue.rglob("*.md"))
+    assert not set(CONTROLS) & set(drafts)
+    assert not set(CONTROLS + "\r") & set(captured.out + captured.err)
+    report = (issue / "import-report-01.txt").read_text(encoding="utf-8")
+    assert not set(CONTROLS) & set(report)
+    assert "line 21: [removed] control characters: U+001B U+001B U+0007 U+0008 U+0000" in report
+    assert "line 41: [removed] control characters: U+000C U+0085 U+009B" in report

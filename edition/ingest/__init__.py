@@ -3,12 +3,13 @@
 The importer is a pipeline of small steps, each in its own module so it can be
 read and tested on its own:
 
-    normalise  → lines with their raw line numbers, markers and heading marks removed
+    normalise  → lines with their raw line numbers; markers, heading marks and control characters removed
     blocks     → runs of lines between blank lines, split where furniture starts
     classify   → each block gets a kind: title, byline, body, footer, ad, …
     newspaper  → titles, bylines and bodies are paired into articles (`drafts.Draft`)
     periodical → a journal skips blocks and classify: its articles follow a 目录 of their pages
-    write      → issue.yml and one draft Markdown file per article
+    write      → one draft Markdown file per article, the report, and issue.yml (issuefile:
+                 the editor's file keeps every line it had), put in place all together (files)
 
 Every step that guesses records a `Note` with the raw line numbers, so the
 editor gets a review report that says exactly what to check.

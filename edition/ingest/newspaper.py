@@ -10,13 +10,15 @@ is not certain is written to the review.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 
 from .blocks import Block
 from .drafts import Draft, PageMeta, Segment
 from .review import Review
-from .text import ends_sentence, join_lines, letter_spaced, overlap, unwrap_spaces
+from .text import bigrams, ends_sentence, join_lines, letter_spaced, overlap, unwrap_spaces
 
 LEAD = "本报讯"
 UNTITLED = "（标题待补）"
@@ -128,7 +130,7 @@ def paragraphs(blocks: list[Block], review: Review, per_line: bool = False) -> l
     per_line = per_line or width > 40
     result: list[list[str]] = []
     open_paragraph = False
-    for block in blocks:
+    for k, block in enumerate(blocks):
         for i, line in enumerate(block.lines):
             text = line.text
             if not open_paragraph:
@@ -139,10 +141,10 @@ def paragraphs(blocks: list[Block], review: Review, per_line: bool = False) -> l
                 open_paragraph = not (last_in_block or per_line or len(text) < width - 1)
             else:
                 open_paragraph = True
-        if open_paragraph and block is not blocks[-1] and (len(block.lines) == 1 or len(block.texts[-1]) < width * 0.6):
+        if open_paragraph and k + 1 < len(blocks) and (len(block.lines) == 1 or len(block.texts[-1]) < width * 0.6):
             # a lone line that stops mid-sentence is where OCR most often dropped a passage
             review.note(block.last, "lost-text", "a sentence stops at this column break and goes on "
-                                                 f"at line {blocks[blocks.index(block) + 1].first}; check for lost text")
+                                                 f"at line {blocks[k + 1].first}; check for lost text")
     return [_clean_paragraph(join_lines(p)) for p in result if "".join(p).strip()]
 
 
@@ -220,7 +222,8 @@ def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft]
             draft.title = UNTITLED
             review.note(draft.line, "title", "no usable title found; give it one")
     everything = sorted(articles + drafts, key=lambda d: d.line)
-    lead = next((d for d in everything if _is_lead(items, d)), None)
+    leads = _lead_lines(items)
+    lead = next((d for d in everything if d.title_line in leads), None)
     if lead is not None and everything[0] is not lead:
         everything.remove(lead)
         everything.insert(0, lead)
@@ -362,34 +365,124 @@ def _main_block(items: list[Block], group: list[int]) -> int:
     return group[0]
 
 
-def _pair_titles(items, segments, groups, claimed, review) -> list[Draft]:
-    by_start = {s.index: s for s in segments}
-    by_block = {id(b): s for s in segments for b in s.blocks}
-    candidates = []
+def _share(title_pairs: set[str], body_pairs: set[str]) -> float:
+    """`text.overlap` of a title and a body whose character pairs are known."""
+    return len(title_pairs & body_pairs) / len(title_pairs) if title_pairs else 0.0
+
+
+def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
+    """(title group, body's segment index) pairs made by wording, in the order they are made.
+
+    A pair scores the best `overlap` of a title line of the group with the body's opening, plus
+    NEAR_BONUS if the title sits right above the body and again if it sits right below it; pairs
+    under MATCH_THRESHOLD are not made. The best score pairs first, ties go to the earlier title
+    and then the earlier body, and each title and body is paired once.
+
+    Only bodies that can reach the threshold are scored: those right next to the title, and those
+    sharing one of the title's rarer character pairs (a title whose pairs are at least
+    MATCH_THRESHOLD in a body shares at least one of any len − needed + 1 of them). Bodies with
+    the same opening score alike, so they are one class and are handed out in order. The work
+    grows with the text, not with titles × bodies.
+    """
+    class_of: dict[str, int] = {}
+    members: list[list[int]] = []  # each class's segment indexes, ascending
+    openings: list[set[str]] = []
+    seg_class: dict[int, int] = {}
+    for segment in segments:
+        lead = segment.lead
+        if lead not in class_of:
+            class_of[lead] = len(members)
+            members.append([])
+            openings.append(bigrams(lead))
+        members[class_of[lead]].append(segment.index)
+        seg_class[segment.index] = class_of[lead]
+    title_pairs: dict[str, set[str]] = {}
+    for group in groups:
+        for i in group:
+            text = " ".join(items[i].info["lines"])
+            if text not in title_pairs:
+                title_pairs[text] = bigrams(text)
+    in_titles = set().union(*title_pairs.values())
+    postings: dict[str, list[int]] = {pair: [] for pair in in_titles}  # the classes using each title pair
+    for c, opening in enumerate(openings):
+        for pair in opening & in_titles:
+            postings[pair].append(c)
+    by_block = {id(b): s.index for s in segments for b in s.blocks}
+    offers: list[tuple[float, int, int | None, int | None]] = []  # (score, group, segment | None, class | None)
+    near: dict[int, set[int]] = {}
     for g, group in enumerate(groups):
+        titles = [title_pairs[" ".join(items[i].info["lines"])] for i in group]
         before = _neighbour(items, group[-1], +1)
         after = _neighbour(items, group[0], -1, skip=("byline", "column"))
-        for segment in segments:
-            score = max(overlap(" ".join(items[i].info["lines"]), segment.lead) for i in group)
-            if before is not None and before == segment.index:
+        after_seg = by_block.get(id(items[after])) if after is not None else None
+        near[g] = {s for s in (before, after_seg) if s in seg_class}
+        for s in sorted(near[g]):
+            score = max(_share(t, openings[seg_class[s]]) for t in titles)
+            if s == before:
                 score += NEAR_BONUS
-            if after is not None and by_block.get(id(items[after])) is segment:
+            if s == after_seg:
                 score += NEAR_BONUS
-            candidates.append((score, g, segment.index))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+            if score >= MATCH_THRESHOLD:
+                offers.append((score, g, s, None))
+        found: set[int] = set()
+        for pairs in titles:
+            needed = next((n for n in range(1, len(pairs) + 1) if n / len(pairs) >= MATCH_THRESHOLD), 0)
+            if not needed:
+                continue
+            rare = sorted(pairs, key=lambda p: (len(postings.get(p, ())), p))[: len(pairs) - needed + 1]
+            for pair in rare:
+                found.update(postings.get(pair, ()))
+        for c in sorted(found):
+            score = max(_share(t, openings[c]) for t in titles)
+            if score >= MATCH_THRESHOLD:
+                offers.append((score, g, None, c))
+    offers.sort(key=lambda o: (-o[0], o[1]))
+    start = [0] * len(members)  # members before it are all paired
+
+    def first_free(c: int, skip: set[int]) -> int | None:
+        free, i = members[c], start[c]
+        while i < len(free) and free[i] in used_segments:
+            i += 1
+        start[c] = i
+        while i < len(free) and (free[i] in used_segments or free[i] in skip):
+            i += 1
+        return free[i] if i < len(free) else None
+
+    used_groups: set[int] = set()
+    used_segments: set[int] = set()
+    pairs_made: list[tuple[int, int]] = []
+    k = 0
+    while k < len(offers):
+        score, g = offers[k][:2]
+        end = k
+        while end < len(offers) and offers[end][:2] == (score, g):
+            end += 1
+        if g not in used_groups:  # this title's best bodies: the earliest one still free
+            free = [s if s not in used_segments else None for _, _, s, c in offers[k:end] if c is None]
+            free += [first_free(c, near[g]) for _, _, s, c in offers[k:end] if c is not None]
+            free = [s for s in free if s is not None]
+            if free:
+                used_groups.add(g)
+                used_segments.add(min(free))
+                pairs_made.append((g, min(free)))
+        k = end
+    return pairs_made
+
+
+def _pair_titles(items, segments, groups, claimed, review) -> list[Draft]:
+    by_start = {s.index: s for s in segments}
+    pairs = _pairs_by_wording(items, segments, groups)
+    used_groups, used_segments = {g for g, _ in pairs}, {s for _, s in pairs}
     # Last resort, after every pairing by wording: a title right above a body that found no
     # title is that body's title, whatever its words.
     for g, group in enumerate(groups):
         before = _neighbour(items, group[-1], +1)
-        if before is not None and before in by_start:
-            candidates.append((0.0, g, before))
-    used_groups, used_segments = set(), set()
+        if g not in used_groups and before in by_start and before not in used_segments:
+            pairs.append((g, before))
+            used_groups.add(g)
+            used_segments.add(before)
     drafts = []
-    for score, g, seg_index in candidates:
-        if g in used_groups or seg_index in used_segments or (score < MATCH_THRESHOLD and score != 0.0):
-            continue
-        used_groups.add(g)
-        used_segments.add(seg_index)
+    for g, seg_index in pairs:
         segment, group = by_start[seg_index], groups[g]
         index = _main_block(items, group)
         block = items[index]
@@ -423,15 +516,16 @@ def _pair_titles(items, segments, groups, claimed, review) -> list[Draft]:
 
 def _attach_orphans(drafts: list[Draft], segments, review) -> None:
     """Bodies left without a title: a 本报讯 lead torn from its article, a photo caption, or unknown."""
-    for draft in list(drafts):
+    host = None  # the last draft above with a title and a body
+    woven = set()
+    for draft in drafts:  # in line order
         if draft.title:
+            host = draft if draft.segment else host
             continue
         text = draft.segment.lead
-        before = [d for d in drafts if d.line < draft.line and d.title and d.segment]
-        host = before[-1] if before else None
         if text.startswith(LEAD) and host and not host.segment.lead.startswith(LEAD):
             host.segment.blocks = _weave(draft.segment.blocks, host.segment.blocks, review)
-            drafts.remove(draft)
+            woven.add(id(draft))
             review.note(draft.line, "order", f"本报讯 lead moved to the start of 「{host.title[:16]}」, whose body "
                                               f"began mid-sentence at line {host.line}; check the order")
             continue
@@ -444,6 +538,8 @@ def _attach_orphans(drafts: list[Draft], segments, review) -> None:
         else:
             draft.title = UNTITLED
             review.note(draft.line, "title", "body with no title found; give it one")
+        host = draft if draft.title else host
+    drafts[:] = [d for d in drafts if id(d) not in woven]
 
 
 def _weave(lead: list[Block], host: list[Block], review: Review) -> list[Block]:
@@ -481,7 +577,6 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
                 of_block[id(block)] = draft
     titles = {d.title_line: d for d in drafts}
     bylines = [i for i, b in enumerate(items) if b.kind == "byline" and id(b) not in claimed]
-    floating = []
     pending = []
     for i in bylines:
         block = items[i]
@@ -505,38 +600,53 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
             continue
         pending.append((i, j, authors))
     # 1. a byline printed tight under a title is that title's
-    for entry in list(pending):
+    kept = []
+    for entry in pending:
         i, j, authors = entry
         prev = items[i - 1] if i else None
         if prev is not None and items[i].tight and prev.first in titles:
             titles[prev.first].authors = authors
-            pending.remove(entry)
+        else:
+            kept.append(entry)
     # 2. a photo credit belongs to the caption above it
-    for entry in list(pending):
+    pending, kept = kept, []
+    for entry in pending:
         i, j, authors = entry
         prev = of_block.get(id(items[i - 1])) if i else None
         if all(a.get("role") == "摄影" for a in authors) and prev and not prev.authors \
                 and len(" ".join(prev.segment.blocks[-1].texts)) <= PHOTO_CAPTION_MAX and len(prev.segment.blocks) == 1:
             prev.authors = authors
             prev.kind = "photo"
-            pending.remove(entry)
+        else:
+            kept.append(entry)
     # 3. bylines in a run at the top of the page float: placed last
-    for entry in list(pending):
-        i, j, authors = entry
-        if all(b.kind in ("byline", "masthead") for b in items[:i]):
-            floating.append(entry)
-            pending.remove(entry)
+    top = next((k for k, b in enumerate(items) if b.kind not in ("byline", "masthead")), len(items))
+    floating = [entry for entry in kept if entry[0] <= top]
+    pending = [entry for entry in kept if entry[0] > top]
     if floating and len(floating) == 1 and _neighbour(items, floating[0][0], +1) is not None:
         pending.insert(0, floating.pop())
     # 4. right after a body and right before the next one: the next one's
-    for entry in list(pending):
+    pending, kept = [], pending
+    for entry in kept:
         i, j, authors = entry
         prev = items[i - 1] if i else None
         owner = of_block.get(id(items[j])) if j < len(items) else None
         if prev is not None and prev.kind != "title" and owner and owner.segment.blocks[0] is items[j] \
                 and not owner.authors:
             owner.authors = authors
-            pending.remove(entry)
+        else:
+            pending.append(entry)
+    # the article that starts at or after each block: a body's first block, or a title above its body
+    starts: list[Draft | None] = [None] * (len(items) + 1)
+    for k in range(len(items) - 1, -1, -1):
+        body = of_block.get(id(items[k]))
+        title = titles.get(items[k].first)
+        if body is not None and body.segment.blocks[0] is items[k]:
+            starts[k] = body
+        elif title is not None and not title.title_after_body:
+            starts[k] = title
+        else:
+            starts[k] = starts[k + 1]
     # 5. in reading order: after a title printed below its body, that article's unless it
     #    already has a byline; otherwise the next body's
     for i, j, authors in sorted(pending):
@@ -547,14 +657,7 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
             review.note(items[i].first, "byline", f"byline after the title 「{owner.title[:16]}」 given to that article; "
                                                   "it could belong to the body below it")
             continue
-        owner = None
-        for k in range(j, len(items)):
-            if id(items[k]) in of_block and of_block[id(items[k])].segment.blocks[0] is items[k]:
-                owner = of_block[id(items[k])]
-                break
-            if items[k].first in titles and not titles[items[k].first].title_after_body:
-                owner = titles[items[k].first]
-                break
+        owner = starts[j]
         if owner is None or owner.authors:
             floating.append((i, j, authors))
             continue
@@ -563,8 +666,8 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
     if floating:
         takers = [d for d in drafts if not d.authors and d.kind not in ("photo",) and d.segment]
         takers.sort(key=lambda d: (not d.segment.lead.startswith(LEAD), d.line))
-        lead = [d for d in takers if _is_lead(items, d)]
-        takers = lead + [d for d in takers if d not in lead]
+        leads = _lead_lines(items)
+        takers = [d for d in takers if d.title_line in leads] + [d for d in takers if d.title_line not in leads]
         for (i, j, authors), draft in zip(floating, takers):
             draft.authors = authors
             review.note(items[i].first, "byline", f"floating byline {'、'.join(a['name'] for a in authors)} "
@@ -574,22 +677,31 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
                         "floating byline left over, as every article already has one")
 
 
-def _is_lead(items, draft) -> bool:
-    block = next((b for b in items if b.first == draft.title_line and b.kind == "title"), None)
-    return bool(block and any(block.info.get("doubled", [])))
+def _lead_lines(items) -> set[int]:
+    """The title lines of drafts whose title is a doubled (bold) headline: the page's lead story."""
+    titles: dict[int, Block] = {}
+    for block in items:
+        if block.kind == "title":
+            titles.setdefault(block.first, block)
+    return {line for line, block in titles.items() if any(block.info.get("doubled", []))}
 
 
 def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
     order = sorted(drafts, key=lambda d: d.line)
+    # owner_before(line): the last draft in reading order whose title or body starts above the line
+    tops = sorted((min(d.line, d.title_line), n) for n, d in enumerate(order))
+    keys = [top for top, _ in tops]
+    latest = list(itertools.accumulate((n for _, n in tops), max))
 
     def owner_before(line: int) -> Draft | None:
-        found = None
-        for draft in order:
-            if min(draft.line, draft.title_line) < line:
-                found = draft
-        return found
+        above = bisect.bisect_left(keys, line)
+        return order[latest[above - 1]] if above else None
 
-    marked_titles = {d.title_line: b.heading for b in items for d in drafts if b.first == d.title_line and b.heading}
+    headings = {b.first: b.heading for b in items if b.heading}  # the last marked block starting at a line
+    marked_titles = {d.title_line: headings[d.title_line] for d in drafts if d.title_line in headings}
+    with_title: dict[int, Draft] = {}
+    for draft in drafts:
+        with_title.setdefault(draft.title_line, draft)
     for index, block in enumerate(items):
         if block.kind not in ("title", "column") or id(block) in claimed:
             continue
@@ -600,7 +712,7 @@ def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
             for line in block.lines[1:]:
                 review.drop(line.no, line.text, "note printed under a column label")
         nxt = _neighbour(items, index, +1, skip=())
-        following = next((d for d in drafts if nxt is not None and d.title_line == items[nxt].first), None)
+        following = with_title.get(items[nxt].first) if nxt is not None else None
         if block.heading and following and marked_titles.get(following.title_line, 0) < block.heading:
             owner = following
         else:

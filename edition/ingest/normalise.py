@@ -11,9 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError, Problems
-from ..facts import INVISIBLE_CLASS
-from ..reader import decode
+from ..errors import ContentError, EnvironmentFault, Problem
+from ..facts import CONTROL_RE, INVISIBLE_CLASS
 from .review import Review
 
 PAYWALL_RE = re.compile(r"##paid(?:begin|end)##")
@@ -22,6 +21,8 @@ QR_RE = re.compile(r"\s*(扫一扫\s*看视频)\s*$")
 CREDIT_RE = re.compile(r"^(.*?[。！？”])\s*(■\s*摄影.*)$")  # a caption with its photo credit on the same line
 # Zero-width and bidi-control characters carry nothing a reader sees; OCR leaves them behind.
 INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
+# What a terminal or a YAML comment must not get raw: every C0 and C1 control, and DEL.
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -34,18 +35,38 @@ class Line:
         return bool(self.text)
 
 
+def escape_controls(text: str) -> str:
+    """Text for a terminal or a one-line comment, with each control character written as an
+    escape (ESC as the four characters \\x1b)."""
+    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def read_raw(path: Path) -> str:
-    """The file as text, decoded as strictly as content files are: bad bytes are a `path:line` error."""
-    problems = Problems()
-    text = decode(path.read_bytes(), path, problems)
-    if text is None:
-        raise ContentError(problems.items)
-    return text
+    """The file as text, decoded as strictly as content files are: bad bytes are a `path:line` error.
+
+    Control characters (NUL, form feed, ESC …) are kept here: `normalise` removes them and
+    reports each one at its line.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EnvironmentFault(escape_controls(f"cannot read {path}: {exc.strerror or exc}")) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(escape_controls(str(path)), line,
+                                    f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})")]) from None
 
 
 def normalise(text: str, review: Review) -> list[Line]:
     lines: list[Line] = []
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        controls = CONTROL_RE.findall(raw)
+        if controls:
+            review.drop(no, "".join(controls), "control characters",
+                        shown=" ".join(f"U+{ord(c):04X}" for c in controls))
+            raw = CONTROL_RE.sub("", raw)
         value = unicodedata.normalize("NFC", raw).replace("\u3000", " ").replace("\xa0", " ")
         for marker in PAYWALL_RE.findall(value):
             review.drop(no, marker, "paywall marker")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .drafts import Draft
 from .review import Review
-from .text import ends_sentence, join_lines, unwrap_spaces
+from .text import LATIN_END_RE, LATIN_START_RE, ends_sentence, unwrap_spaces
 
 ORG_RE = re.compile(r"(中心组|党委|党组|党工委|委员会|工委)$")
 HEADING1_RE = re.compile(r"^[一二三四五六七八九十]+、")
@@ -132,6 +132,7 @@ def _toc_entry(toc: list[TocEntry], title: str, org: str) -> TocEntry | None:
 def journal_paragraphs(lines, review: Review) -> list[str]:
     """One paragraph per line; a line that stops mid-sentence continues after the blank lines of a page break."""
     result: list[str] = []
+    paragraph = ""  # the last one, kept out of `result` so that it grows in place, in linear time
     open_paragraph = False
     blank_since = False
     for line in lines:
@@ -139,22 +140,31 @@ def journal_paragraphs(lines, review: Review) -> list[str]:
         if not text:
             blank_since = True
             continue
-        if HEADING1_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
-            result.append("## " + text)
-            open_paragraph = False
-        elif HEADING2_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
-            result.append("### " + text)
-            open_paragraph = False
-        elif open_paragraph and result:
+        if open_paragraph and paragraph and not _heading(text):
             if blank_since:
                 review.note(line.no, "lost-text", "a paragraph runs on across a page break here; check that nothing is lost")
-            result[-1] = join_lines([result[-1], text])
+            if LATIN_END_RE.search(paragraph[-1]) and LATIN_START_RE.match(text):
+                paragraph += " "
+            paragraph += text
         else:
-            result.append(text)
-        open_paragraph = not result[-1].startswith("#") and not ends_sentence(result[-1]) \
-            and not DATE_LINE_RE.match(result[-1]) and not result[-1].startswith("关键词")
+            if paragraph:
+                result.append(paragraph)
+            paragraph = _heading(text) + text
+        open_paragraph = not paragraph.startswith("#") and not ends_sentence(paragraph) \
+            and not DATE_LINE_RE.match(paragraph) and not paragraph.startswith("关键词")
         blank_since = False
+    if paragraph:
+        result.append(paragraph)
     return [unwrap_spaces_keep_latin(p) for p in result]
+
+
+def _heading(text: str) -> str:
+    """The Markdown heading mark for a numbered heading line (`一、` ## or `（一）` ###), or ""."""
+    if HEADING1_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
+        return "## "
+    if HEADING2_RE.match(text) and not ends_sentence(text) and len(text) <= 40:
+        return "### "
+    return ""
 
 
 def unwrap_spaces_keep_latin(text: str) -> str:

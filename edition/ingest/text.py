@@ -36,7 +36,7 @@ def join_lines(lines: list[str]) -> str:
     out = ""
     for line in lines:
         line = line.strip()
-        if out and line and LATIN_END_RE.search(out) and LATIN_START_RE.match(line):
+        if out and line and LATIN_END_RE.search(out[-1]) and LATIN_START_RE.match(line):  # out[-1]: linear
             out += " "
         out += line
     return out

@@ -15,11 +15,13 @@ from pathlib import Path
 import yaml
 from pypinyin import lazy_pinyin
 
-from ..errors import ContentError, Problems
+from ..errors import EnvironmentFault
 from ..facts import HAN_CLASS
 from ..load import ARTICLE_FILE_RE
-from ..reader import Node, read_yaml_file
+from . import files
 from .drafts import Draft, PageMeta
+from .issuefile import additions, new_issue_yaml, read_existing, updated_issue_yaml
+from .normalise import escape_controls
 from .review import Review
 
 SLUG_CHARS = 6
@@ -29,17 +31,8 @@ REPORT_NAME = "import-report{suffix}.txt"
 class ImportRefused(Exception):
     """The import would overwrite or contradict something; nothing was written."""
 
-
-class _IssueDumper(yaml.SafeDumper):
-    """Writes issue.yml back as `edition.reader` read it: its Nodes as plain mappings, and dates,
-    which it leaves as strings, unquoted (`date: 2022-06-28`) as the importer always wrote them."""
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        tag = super().resolve(kind, value, implicit)
-        return self.DEFAULT_SCALAR_TAG if tag == "tag:yaml.org,2002:timestamp" else tag
-
-
-_IssueDumper.add_representer(Node, yaml.SafeDumper.represent_dict)
+    def __init__(self, message: str):
+        super().__init__(escape_controls(message))
 
 
 @dataclass
@@ -59,7 +52,15 @@ class Target:
         return self.content / self.publication / self.date.isoformat()
 
 
-def slug_for(title: str, taken: set[str]) -> str:
+@dataclass
+class Slugs:
+    """The slugs an issue already uses, and for each base slug the next number to try."""
+
+    taken: set[str]
+    next: dict[str, int] = field(default_factory=dict)
+
+
+def slug_for(title: str, slugs: Slugs) -> str:
     """ASCII file name from the pinyin of the title's first Han characters, unique in its folder.
 
     One syllable per character keeps it predictable; the editor may rename the
@@ -67,10 +68,12 @@ def slug_for(title: str, taken: set[str]) -> str:
     """
     han = re.sub(f"[^{HAN_CLASS}]", "", title)[:SLUG_CHARS]
     base = "-".join(s for s in lazy_pinyin(han) if s.isascii() and s.isalpha()) or "item"
-    slug, n = base, 2
-    while slug in taken:
+    n = slugs.next.get(base, 2)  # base, base-2 … base-(n - 1) are taken already
+    slug = base if base not in slugs.next else f"{base}-{n}"
+    while slug in slugs.taken:
         slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
+    slugs.taken.add(slug)
+    slugs.next[base] = n
     return slug
 
 
@@ -92,7 +95,7 @@ def front_matter(draft: Draft, periodical: bool) -> str:
 
 
 def article_text(draft: Draft, periodical: bool, raw_name: str) -> str:
-    source = f"# imported from {raw_name}, line {draft.line}\n"
+    source = f"# imported from {escape_controls(raw_name)}, line {draft.line}\n"
     body = "\n\n".join(_escape(p) for p in draft.paragraphs)
     return f"---\n{source}{front_matter(draft, periodical)}---\n\n{body}\n"
 
@@ -110,33 +113,10 @@ def _escape_inline(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>{}])", r"\\\1", text)
 
 
-def issue_yaml(target: Target, meta: PageMeta, existing: Node | None) -> str:
-    data = dict(existing or {})
-    data.setdefault("date", target.date.isoformat())
-    if target.date_given and not meta.date and "date_approximate" not in data:
-        data["date_approximate"] = "报头未印日期；导入时以 --date 给出，请核实并写明依据"
-    if meta.weekday and "weekday" not in data:
-        data["weekday"] = meta.weekday
-    if meta.lunar and "lunar" not in data:
-        data["lunar"] = meta.lunar
-    if meta.total_number and "total_number" not in data:
-        data["total_number"] = meta.total_number
-    if not target.periodical:
-        page = {"number": target.page, "name": target.page_name}
-        if meta.editor:
-            page["editor"] = meta.editor
-        if meta.staff:
-            page["staff"] = dict(meta.staff)
-        pages = [p for p in data.get("pages") or [] if p.get("number") != target.page]
-        data["pages"] = sorted(pages + [page], key=lambda p: p["number"])
-    return yaml.dump(data, Dumper=_IssueDumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
-                     width=1000)
-
-
 def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) -> str:
-    lines = [f"Import report for {raw.name} → {target.issue_dir}"
-             + ("" if target.periodical else f", page {target.page} {target.page_name}"),
-             "", f"{len(drafts)} items; each decision below gives its line in {raw.name}.", ""]
+    lines = [f"Import report for {escape_controls(raw.name)} → {escape_controls(str(target.issue_dir))}"
+             + ("" if target.periodical else f", page {target.page} {escape_controls(target.page_name)}"),
+             "", f"{len(drafts)} items; each decision below gives its line in {escape_controls(raw.name)}.", ""]
     for number, draft in enumerate(drafts, 1):
         authors = "、".join(a.get("name") or a.get("org", "") for a in draft.authors) or "—"
         lines.append(f"  {number:2d}. [{draft.kind}] {draft.title}  ({authors}; body from line {draft.line})")
@@ -147,41 +127,69 @@ def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) 
 
 
 def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, review: Review) -> list[Path]:
-    issue_dir = target.issue_dir
-    folder = issue_dir if target.periodical else issue_dir / f"{target.page:02d}"
+    """Write the drafts, the report and issue.yml as one change: all of them, or none.
+
+    Raises ImportRefused (something would be overwritten), ContentError (an issue.yml the import
+    cannot add to, at its line) or EnvironmentFault (the disk or the system failed; the files
+    that were there are left as they were).
+    """
+    publication = target.content / target.publication
+    try:
+        with files.locked(publication):
+            writes = _planned(raw, target, drafts, meta, review)
+            files.replace_all(publication, target.date.isoformat(), writes, _replaced(target, writes))
+    except files.Busy as exc:
+        raise ImportRefused(str(exc)) from None
+    except OSError as exc:  # reading what is there; writing has its own messages
+        raise EnvironmentFault(escape_controls(f"cannot read {exc.filename or publication}: {exc.strerror or exc}")) from None
+    target.written = [path for path, _ in writes]
+    return target.written
+
+
+def _folder(target: Target) -> Path:
+    return target.issue_dir if target.periodical else target.issue_dir / f"{target.page:02d}"
+
+
+def _planned(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, review: Review) -> list[tuple[Path, bytes]]:
+    """Every file the import writes, with its bytes: the drafts, the report, issue.yml."""
+    issue_dir, folder = target.issue_dir, _folder(target)
     issue_file = issue_dir / "issue.yml"
-    existing = None
-    if issue_file.exists():
-        problems = Problems()
-        doc = read_yaml_file(issue_file, problems)
-        if doc is None:  # a broken issue.yml is the editor's to fix, at the line the reader names
-            raise ContentError(problems.items)
-        existing = doc.meta
-        declared = {p.get("number") for p in existing.get("pages") or []}
-        if not target.force and (target.periodical or target.page in declared):
-            raise ImportRefused(f"{issue_file} already exists"
-                                + ("" if target.periodical else f" and declares page {target.page}")
-                                + "; pass --force to replace it")
+    existing = read_existing(issue_file, target.periodical) if issue_file.exists() else None
+    if existing is not None and not target.force and (target.periodical or existing.declares(target.page)):
+        raise ImportRefused(f"{issue_file} already exists"
+                            + ("" if target.periodical else f" and declares page {target.page}")
+                            + "; pass --force to replace it")
     # slugs give URLs per issue, so they must not repeat those of the issue's other pages
-    taken = {m.group(2) for path in issue_dir.rglob("*.md") if path.parent != folder
-             for m in [ARTICLE_FILE_RE.match(path.name)] if m}
-    files: list[tuple[Path, str]] = []
+    taken = Slugs({m.group(2) for path in issue_dir.rglob("*.md") if path.parent != folder
+                   for m in [ARTICLE_FILE_RE.match(path.name)] if m})
+    writes: list[tuple[Path, bytes]] = []
     for number, draft in enumerate(drafts, 1):
         name = f"{number:02d}-{slug_for(draft.title, taken)}.md"
-        files.append((folder / name, article_text(draft, target.periodical, raw.name)))
+        writes.append((folder / name, article_text(draft, target.periodical, raw.name).encode("utf-8")))
     if folder.is_dir() and not target.force:
         old = sorted(folder.glob("*.md"))
         if old:
             raise ImportRefused(f"{folder} already holds {len(old)} article(s), e.g. {old[0]}; pass --force to replace them")
     suffix = "" if target.periodical else f"-{target.page:02d}"
-    files.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(raw, target, drafts, review)))
-    files.append((issue_file, issue_yaml(target, meta, existing)))
-    if target.force and folder.is_dir():
-        for old in folder.glob("*.md"):
-            if old not in {path for path, _ in files}:
-                old.unlink()
-    for path, text in files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        target.written.append(path)
-    return target.written
+    writes.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(raw, target, drafts, review).encode("utf-8")))
+    keys = additions(meta, existing.meta if existing else {}, target.date.isoformat(), target.date_given)
+    page = None
+    if not target.periodical:
+        page = {"number": target.page, "name": target.page_name}
+        if meta.editor:
+            page["editor"] = meta.editor
+        if meta.staff:
+            page["staff"] = dict(meta.staff)
+    issue = updated_issue_yaml(existing, keys, page, target.periodical) if existing \
+        else new_issue_yaml(keys, page).encode("utf-8")
+    writes.append((issue_file, issue))
+    return writes
+
+
+def _replaced(target: Target, writes: list[tuple[Path, bytes]]) -> list[Path]:
+    """With --force, the drafts of the page's earlier import that the new ones do not replace."""
+    folder = _folder(target)
+    if not (target.force and folder.is_dir()):
+        return []
+    new = {path for path, _ in writes}
+    return sorted(old for old in folder.glob("*.md") if old not in new)
