@@ -16,6 +16,7 @@ from pathlib import Path
 
 
 from .errors import ContentError, EnvironmentFault, Problems, UsageError
+from .facts import CONTROL_RE
 from .reader import read_yaml_file
 from .writer import MARKER
 
@@ -90,13 +91,10 @@ def _unsafe_output(args) -> str:
 
 def _unsafe_base_url(args) -> str:
     """Why --base-url cannot be the site's public address, or ''."""
-    url = args.base_url
-    if url is None:
-        return ""
-    scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() or ord(c) < 32 for c in url):
-        return f"--base-url {url!r} must be an http:// or https:// address"
-    return ""
+    from .urls import base_url_problem
+
+    problem = base_url_problem(args.base_url) if args.base_url is not None else ""
+    return f"--base-url {problem}" if problem else ""
 
 
 def build(args, resources=None) -> int:
@@ -281,4 +279,4 @@ def _left(args) -> str:
 
 def _printable(text: str) -> str:
     """A message safe for a terminal: control characters (ESC sequences) shown as escapes."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return CONTROL_RE.sub(lambda m: ascii(m.group())[1:-1], text)

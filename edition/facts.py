@@ -68,10 +68,14 @@ def is_visible(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNPS" and ord(char) not in BLANK
 
 
-# Characters that XML 1.0 forbids (so a feed with one is not XML) and that no page should carry:
-# C0 controls but tab and line feed (carriage returns are line ends, made line feeds on reading),
-# DEL, the C1 controls, lone surrogates and U+FFFE/U+FFFF.
-CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters HTML forbids in a document: controls other than whitespace (NUL included), DEL and
+# the C1 controls, lone surrogates and the noncharacters (U+FDD0–U+FDEF, the last two of every plane).
+HTML_FORBIDDEN = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                  + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)))
+# What the build removes from every text it reads: those, and the form feed and carriage return,
+# which XML 1.0 forbids too (carriage returns are line ends, made line feeds on reading), so that
+# no page or feed carries a character a browser or a feed reader refuses.
+CONTROL_RE = re.compile(f"[{HTML_FORBIDDEN}\x0c\x0d]")
 
 # Windows opens these names, with any extension, as devices, not as files: a site folder or file so
 # named cannot be opened or copied there.

@@ -44,7 +44,7 @@ PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
 MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
 RECORD_VERSION = 2  # of the tuples below, as the build state keeps them
-_INVISIBLE = dict.fromkeys(facts.INVISIBLE)
+_INVISIBLE = dict.fromkeys(facts.INVISIBLE + facts.BLANK)  # removed from one-line metadata
 
 
 class ArticleRecord(NamedTuple):
@@ -532,6 +532,8 @@ class Content:
                     base_url=base_url if base_url is not None else f.text("base_url"),
                     index_page_size=f.integer("index_page_size") or 20)
         site.qr = f.flag("qr")
+        if base_url is None and site.base_url and urls.base_url_problem(site.base_url):
+            f.error("base_url", f"`base_url` {urls.base_url_problem(site.base_url)}")
         if site.qr and not site.base_url:
             f.warn("qr", "QR codes need the site's public address: set `base_url` or pass --base-url; none are drawn")
             site.qr = False

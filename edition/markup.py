@@ -6,7 +6,7 @@
 
 Raw HTML is never rendered: content comes from OCR and many hands. Local links
 and images are found by their file path, decoded (``照片.jpg``, ``my%20photo.jpg``),
-with any ``#fragment`` or ``?query`` kept for the link only; the site links them
+with any ``#fragment`` or ``?query`` kept in the address; the site links them
 percent-encoded.
 
 Nothing typed is dropped: markdown-it stops parsing blocks nested deeper than its
@@ -255,7 +255,10 @@ SVG_REFUSED = frozenset({"script", "foreignObject", "set", "animate", "animateMo
                          "animateColor", "handler", "listener", "iframe", "embed", "object"})
 _EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _EMBEDDED_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
-_UNSAFE_STYLE = re.compile(r"@import|javascript:|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
+# CSS that can load or run something, or hide what it does: a backslash escape (u\72l( is url(),
+# @\69mport is @import) makes a whole style unsafe, whatever it spells.
+_UNSAFE_STYLE = re.compile(r"@import|javascript:|expression\s*\(|behavior\s*:|-moz-binding|image-set|\\",
+                           re.IGNORECASE)
 # A document type (whose internal subset can declare attributes and entities) or a processing
 # instruction such as <?xml-stylesheet?> means the file is written out again, without them.
 _DECLARATIONS = re.compile(rb"<!(?!--)|<\?(?!xml[\s?])", re.IGNORECASE)

@@ -60,12 +60,16 @@ def imap(function: Callable[[T], R], items: Sequence[T], jobs: int, each: float)
         with ProcessPoolExecutor(max_workers=count - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with, initargs=(os.getpid(),)) as pool:
             futures = {n: pool.submit(_run, *chunks[n]) for n in reversed(range(len(chunks)))}
-            for n, (start, end) in enumerate(chunks):
-                if futures[n].cancel():  # no worker took it yet: do it here
-                    for number in range(start, end):
-                        yield function(items[number])
-                else:
-                    yield from futures[n].result()
+            try:
+                for n, (start, end) in enumerate(chunks):
+                    if futures[n].cancel():  # no worker took it yet: do it here
+                        for number in range(start, end):
+                            yield function(items[number])
+                    else:
+                        yield from futures[n].result()
+            except BaseException:  # an error or Ctrl-C: the work not yet started is not done
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
         _TASK = None
 

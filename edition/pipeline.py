@@ -254,7 +254,7 @@ class _Build:
         tree = tree_scan.digest()
         if state and state.meta("global") == keys["global"] and state.meta("tree") == tree and \
                 not changed_folders(o.out, state.folders(site_id) or {"": -1}):
-            return self._nothing_changed(state)
+            return self._nothing_changed(state, tree_scan)
 
         content = Content(tree_scan, o.base_url)
         site = content.site
@@ -274,8 +274,7 @@ class _Build:
         writer.open()
         try:
             decision, expansions, rows = self._decide(groups, library.stored, writer)
-            path_warnings = self._check_paths(decision, rows, content)
-            warnings = site.warnings + path_warnings
+            self._check_paths(decision, rows, content)
             self.stage("plan")
             produced = self._produce(decision, writer, library.bodies)
             for site_path in decision.link:
@@ -289,7 +288,7 @@ class _Build:
             counts = (f"built {len(summaries)} issues, {sum(s.articles for s in summaries.values())} articles, "
                       f"{sum(s.pages for s in summaries.values())} 版面")
             delta.meta.update(version_meta(keys, tree, build_id, site_id if not full else build_id, total, counts,
-                                           warnings, str(o.out.absolute())))
+                                           site.warnings, str(o.out.absolute())))
             delta.meta["sum"] = name
             self._commit(path, writer, delta, site_id, build_id, full)
         except BaseException:
@@ -299,7 +298,7 @@ class _Build:
         kinds: dict[str, int] = {}
         for output in produced:
             kinds[output.kind] = kinds.get(output.kind, 0) + 1
-        return Result(counts, total, writer.written, removed, full, False, warnings, self.note,
+        return Result(counts, total, writer.written, removed, full, False, site.warnings, self.note,
                       time.perf_counter() - self.started, self.stages, kinds, len(library.loaded), self.cleared)
 
     # -- stages ------------------------------------------------------------------------------
@@ -429,10 +428,13 @@ class _Build:
         root = len(content.scan.root) + 1
         return lambda sources: {content.shown(rel): value for rel, value in read([s[root:] for s in sources]).items()}
 
-    def _nothing_changed(self, state: State) -> Result:
+    def _nothing_changed(self, state: State, tree_scan: Scan) -> Result:
         warnings = [Problem(*w) for w in json.loads(state.meta("warnings", "[]"))]
         if self.o.strict and warnings:
             raise ContentError(warnings)
+        restated = {rel: e for rel, e in tree_scan.files.items() if self.old_files.get(rel) != e}
+        if restated:  # files read again (changed just before the last scan, or touched): trust them now
+            state.apply(Delta(files=restated))
         return Result(state.meta("counts"), int(state.meta("files")), full=False, nothing_changed=True,
                       warnings=warnings, seconds=time.perf_counter() - self.started, stages=self.stages,
                       cleared=self.cleared)
@@ -471,35 +473,38 @@ class _Build:
             except Missing as missing:
                 todo = [by_id[g] for g in missing.groups]
 
-    def _check_paths(self, decision: Decision, rows: dict[str, Row], content: Content) -> list[Problem]:
-        """The site paths this build adds, checked as ``check --site`` checks a whole site (case and
-        normalisation collisions, device names, length) against the paths already in the folders
-        they go to: errors raise, warnings are returned. Each names the content file it comes from."""
+    def _check_paths(self, decision: Decision, rows: dict[str, Row], content: Content) -> None:
+        """Refuse the site paths this build adds that ``check --site`` would report as errors (case
+        and normalisation collisions with what stays of the site, device names, 240 characters),
+        each named by the content file it comes from. (Long-path warnings are ``check --site``'s:
+        a build sees only the paths it adds, so its warnings would depend on how it was built.)"""
         added = [p for p, (_, key) in decision.files.items() if key is not None and (p not in rows or
                                                                                    rows[p].live is None)]
         if not added:
-            return []
-        candidates = set(added)
+            return
+        leaving = {p for p, (_, key) in decision.files.items() if key is None}
+        candidates, folders = set(added), set()
         if self.state:
             above = {"/".join(p.split("/")[:n]) for p in added for n in range(p.count("/") + 1)}
+            above |= {p[:max(p.rfind("/"), 0)] for p in leaving}
             there = self.state.outputs(folders=sorted(above))
-            stays = {p for p, row in there.items() if row.live is not None and p not in decision.files}
-            candidates |= stays | {p for p in there if p in decision.files and decision.files[p][1] is not None}
-        said: list[str] = []
-        errors = sitecheck.path_problems(candidates, said, self.state.dirs() if self.state else ())
+            staying = {p for p, row in there.items() if p not in leaving and (row.live is not None or p in candidates)}
+            candidates |= staying
+            kept = {p[:max(p.rfind("/"), 0)] for p in staying | candidates}
+            folders = {d for d in self.state.dirs() if d not in above or d in kept}  # not those emptied now
+        errors = sitecheck.path_problems(candidates, [], folders)
+        if not errors:
+            return
         sources = {o.path: o.source or (o.bodies[0].source if o.bodies else "") for o in decision.produce}
         problems = []
-        for text in errors + said:
+        for text in errors:
             site_path, _, message = text.partition(": ")
-            where = sources.get(site_path) or next((sources[a] for a in added if a in text and sources.get(a)),
-                                                   str(content.scan.root))
-            severity = "warning" if text in said else "error"
-            message = message.removeprefix("warning: ")
-            said_where = message if site_path in message else f"the site path {site_path}: {message}"
-            problems.append(Problem(where, 1, said_where, severity))
-        if any(p.severity == "error" for p in problems):
-            raise ContentError(problems)
-        return problems
+            names = set(text.replace(":", " ").split())  # the paths the problem names
+            named = sorted((-k, a) for a in added if sources.get(a) for k in range(1, a.count("/") + 2)
+                           if "/".join(a.split("/")[:k]) in names)
+            where = sources[named[0][1]] if named else str(content.scan.root)
+            problems.append(Problem(where, 1, message if site_path in message else f"the site path {site_path}: {message}"))
+        raise ContentError(problems)
 
     def _expand(self, todo: list[Group], expansions: dict) -> None:
         """Expand groups: the heavy ones (search segments) on all cores, after what they read is loaded."""

@@ -150,7 +150,10 @@ def _handler(out: Path, preview: Preview):
                 return False
             port = self.server.server_address[1]
             hosts = self.headers.get_all("Host") or []
-            if len(hosts) != 1 or hosts[0].strip().lower() not in {f"{name}:{port}" for name in LOOPBACK_NAMES}:
+            allowed = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+            if port == 80:  # browsers leave the default port out
+                allowed.update(LOOPBACK_NAMES)
+            if len(hosts) != 1 or hosts[0].strip().lower() not in allowed:
                 self.send_error(421, "Misdirected Request", f"this preview answers only to http://127.0.0.1:{port}/")
                 return False
             if site_path(self.path) is None:

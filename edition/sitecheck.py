@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
 from .errors import EnvironmentFault
-from .facts import is_device_name
+from .facts import HTML_FORBIDDEN, is_device_name
 from .writer import MARKER
 
 ENTRY_POINTS = ("index.html", "404.html", "robots.txt", "sitemap.xml")  # files robots and people start from
@@ -29,11 +29,9 @@ LOADED_BY_SCRIPT = "search/"  # index files that search.js loads on demand; no p
 XML_SUFFIXES = (".xml", ".svg")
 PATH_WARN, PATH_LIMIT = 200, 240  # characters from the site root; Windows stops at 260 with the folder above
 
-# Characters HTML forbids in a document: controls other than whitespace (NUL included),
-# surrogates and noncharacters. The same code points are refused as character references.
-_FORBIDDEN = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-              + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)))
-FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}]")
+# Characters HTML forbids in a document (facts.HTML_FORBIDDEN, which the build removes); the same
+# code points are refused as character references.
+FORBIDDEN_CHARACTER = re.compile(f"[{HTML_FORBIDDEN}]")
 CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
@@ -118,9 +116,9 @@ def path_problems(files: set[str], warnings: list[str], folders=()) -> list[str]
     """Paths that collide, name devices, or are too long on some disk the site is copied to
     (``folders``: more folders of the site, that a file may collide with)."""
     problems = []
-    paths = set(folders) - {""}  # every file and every folder above it
-    for file in files:
-        parts = file.split("/")
+    paths = set()  # every file and folder, and every folder above them
+    for path in (*files, *folders):
+        parts = path.split("/") if path else []
         paths.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
     siblings: dict[tuple[str, str], list[str]] = defaultdict(list)
     for path in sorted(paths):

@@ -241,8 +241,8 @@ class State:
         return {p: Row(g, live, spare) for p, g, live, spare in rows}
 
     def dirs(self) -> set[str]:
-        """Every folder of the live site and the spare that holds a file."""
-        return {row[0] for row in self.db.execute("SELECT DISTINCT dir FROM outputs")}
+        """Every folder of the live site that holds a file."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT dir FROM outputs WHERE live IS NOT NULL")}
 
     def stale_outputs(self) -> dict[str, Row]:
         """Files whose spare copy differs from the live one (the last build changed them)."""

@@ -141,3 +141,13 @@ def link(base_url: str, target: str, here: str) -> str:
 def canonical(base_url: str, here: str) -> str:
     """The page's public address for ``<link rel="canonical">``, or "" without a base URL."""
     return absolute(base_url, here) if base_url else ""
+
+
+def base_url_problem(url: str) -> str:
+    """Why ``url`` cannot be the site's public address (it goes into every canonical link, feed
+    and the 404 page's links), or '': it must be an http(s) address with a host."""
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/") or \
+            any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return f"{url!r} must be an http:// or https:// address"
+    return ""

@@ -214,7 +214,11 @@ class SiteWriter:
         return times
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """The build failed: remove its folder, or give the spare back if nothing changed it yet."""
+        if self.reused and not self._made and not self.touched:
+            os.rename(self.tmp, self.spare)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def commit(self, build_id: str, before_live=lambda times, copy: None, keep_old: bool = False) -> None:
         """Mark the folder as build ``build_id`` and swap it in.

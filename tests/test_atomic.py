@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, article, edit, running_serve, snapshot, write
 from edition.pipeline import state_path
 from edition.state import BuildLock
@@ -275,3 +277,33 @@ def test_a_build_killed_while_its_workers_run_never_locks_out_the_next(tmp_path)
     clean = tmp_path / "clean"
     subprocess.run(command(content, clean, "--clean"), check=True)
     assert snapshot(out) == snapshot(clean)
+
+
+def test_ctrl_c_stops_a_build_that_forks_with_one_line_and_keeps_the_site(tmp_path):
+    content = large_content(tmp_path / "content")
+    out = tmp_path / "site"
+    subprocess.run(command(content, out, "--jobs", "2"), check=True)
+    before = snapshot(out)
+    started = time.monotonic()
+    first = subprocess.Popen(command(content, out, "--jobs", "2", "--clean"), start_new_session=True)
+    most = 0
+    while first.poll() is None:  # the time a clean build takes, and that it forks
+        most = max(most, len(session_processes(first.pid)))
+        time.sleep(0.02)
+    full = time.monotonic() - started
+    assert most > 1
+    build = subprocess.Popen(command(content, out, "--jobs", "2", "--clean"), start_new_session=True,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + full
+    while len(session_processes(build.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until its workers run
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    if build.returncode == 0:
+        pytest.skip("the build finished before it was interrupted")
+    assert build.returncode == 130 and "build.py: interrupted" in err and "Traceback" not in err, err
+    assert snapshot(out) == before
+    deadline = time.monotonic() + 5
+    while session_processes(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not session_processes(build.pid), "workers outlived the interrupted build"

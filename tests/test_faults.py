@@ -162,3 +162,11 @@ def test_broken_symbolic_links_in_the_content_are_problems(content, tmp_path, li
     result = run("--content", content, "--out", tmp_path / "site")
     one_clear_line(result, 1, said, f"{folder}/")
     assert snapshot(tmp_path / "site") == before
+
+
+def test_a_base_url_in_site_yml_that_is_not_http_is_a_content_error(content, tmp_path):
+    site_yml = content / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + 'base_url: "javascript:alert(1)//"\n', encoding="utf-8")
+    result = run("--content", content, "--out", tmp_path / "site")
+    one_clear_line(result, 1, f"{site_yml}:4: `base_url`", "must be an http:// or https:// address")
+    assert not (tmp_path / "site").exists()

@@ -140,8 +140,12 @@ def test_every_letter_of_an_article_reaches_its_page_or_the_loss_is_an_error(tex
     """Nothing is dropped silently: every letter and Han character typed is in the page's text,
     in order, unless the body is refused with an error at a line."""
     body = markup.render_body(text, lambda src: "media/" + src)
-    if any(severity == "error" for _, _, severity in body.problems):
-        assert text.count(">") + text.count("-") + text.count("*") + text.count("+") + text.count(" ") > 50
+    errors = [(line, message) for line, message, severity in body.problems if severity == "error"]
+    if errors:  # refused: only for nesting past the limit, at a line that nests that deep
+        (line, message), = errors
+        assert "nested more than" in message, message
+        nesting = re.match(r"[>\-*+0-9.) ]*", text.split("\n")[line]).group()
+        assert len(nesting) > markup.MAX_NESTING // 2, (line, text.split("\n")[line])
         return
     shown = _Text()
     shown.feed(body.html)

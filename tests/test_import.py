@@ -876,6 +876,7 @@ def test_importing_pages_keeps_the_editors_comments_order_and_formatting_of_issu
     ("date: [2022, 11, 18]\npages:\n  - {number: 1, name: 要闻}\n", 1),  # a date of the wrong type
     ("date: 2022-11-18\nweekday: 星期一\npages:\n  - {number: 1, name: 要闻}\n", 2),
     ("- date: 2022-11-18\n", 1),  # not a mapping
+    ("date: 2022-11-18\nlunar: 农历\x0c壬寅年\npages:\n  - {number: 1, name: 要闻}\n", 2),  # a form feed
 ])
 def test_an_issue_yml_the_import_cannot_add_to_is_reported_at_its_line_and_nothing_is_written(
         desk, capsys, issue_yml, line):

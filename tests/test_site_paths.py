@@ -36,6 +36,8 @@ def test_names_that_become_one_on_another_disk_are_refused(tiny, build, tmp_path
     assert code == 1 and how in err and "become one on macOS, Windows and FAT/exFAT disks" in err, err
     assert str(tiny / FOLDER) in err, "the problem does not name the content file"
     assert (snapshot(out) if out.exists() else None) == before
+    if before:
+        assert (tmp_path / ".site.spare").is_dir(), "the refused build lost the spare (the next links everything)"
     (tiny / FOLDER / second).unlink()
     (tiny / FOLDER / "06-another.md").unlink()
     assert build("--content", tiny, "--out", out, "-q")[0] == 0
@@ -53,13 +55,22 @@ def test_renaming_a_file_to_another_case_is_not_a_collision(tiny, build, tmp_pat
     assert not (out / "daily/2022/06/28/media/01/Photo.png").exists()
 
 
-@pytest.mark.parametrize("length, code, said", [(190, 0, "warning: the site path"), (230, 1, "fail at 240 or more")])
-def test_long_site_paths_warn_at_200_characters_and_fail_at_240(tiny, build, tmp_path, length, code, said):
-    name = "p" * length + ".png"
+def test_long_site_paths_fail_the_build_at_240_characters_and_check_warns_from_200(tiny, build, tmp_path):
+    """A build refuses a path of 240 characters or more, named by its content file; ``check --site``,
+    which sees the whole site, also warns from 200, whatever build made the site."""
+    out = tmp_path / "site"
+    name = "p" * 190 + ".png"
     add_image(tiny, name, "05-photo.md")
-    result, _, err = build("--content", tiny, "--out", tmp_path / "site")
-    assert result == code and said in err, err
-    assert str(tiny / FOLDER / name) in err
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 0, err
+    code, _, err = build("check", "--site", "--out", out)
+    assert code == 0 and "warning: path is 2" in err and "keep it under 200" in err, err
+    code, _, err = build("check", "--site", "--out", out, "--strict")
+    assert code == 1, err
+    longer = "p" * 230 + ".png"
+    add_image(tiny, longer, "06-another.md")
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 1 and "fail at 240 or more" in err and str(tiny / FOLDER / longer) in err, err
 
 
 def test_index_names_that_are_windows_devices_get_folders_windows_can_open(tiny, build, tmp_path):
@@ -77,3 +88,28 @@ def test_index_names_that_are_windows_devices_get_folders_windows_can_open(tiny,
         assert f">{name}</a>" in page, f"{name} is not linked from the article"
     code, _, err = build("check", "--site", "--out", out)
     assert code == 0, err
+
+
+def test_renaming_a_folder_to_another_case_builds_as_a_clean_build_does(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    (tiny / FOLDER / "Photos").mkdir()
+    add_image(tiny, "Photos/x.png", "05-photo.md")
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    (tiny / FOLDER / "Photos").rename(tiny / FOLDER / "photos")
+    add_image(tiny, "photos/x.png", "05-photo.md")
+    code, _, err = build("--content", tiny, "--out", out, "-q")
+    assert code == 0, err
+    assert build("--content", tiny, "--out", tmp_path / "clean", "-q", "--clean")[0] == 0
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_a_new_folder_that_differs_only_in_case_from_one_that_stays_is_refused(tiny, build, tmp_path):
+    out = tmp_path / "site"
+    (tiny / FOLDER / "Photos").mkdir()
+    add_image(tiny, "Photos/x.png", "05-photo.md")
+    assert build("--content", tiny, "--out", out, "-q")[0] == 0
+    (tiny / FOLDER / "photos").mkdir()
+    add_image(tiny, "photos/y.png", "06-another.md")
+    code, _, err = build("--content", tiny, "--out", out)
+    assert code == 1 and "differ only in case" in err, err
+    assert f"{tiny / FOLDER / 'photos/y.png'}:1:" in err, err

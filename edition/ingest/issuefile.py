@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError, Problem, Problems
+from ..facts import CONTROL_RE
 from ..load import parse_issue, whole_number
 from ..reader import Node, read_yaml_file
 from .drafts import PageMeta
@@ -139,6 +140,12 @@ class _Edit:
     def __init__(self, path: Path, text: str):
         self.text = text
         self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        control = next((m for m in CONTROL_RE.finditer(text) if m.group() != "\r"), None)
+        if control:  # the build removes it with a warning; an edit line by line would have to keep it
+            raise ContentError([Problem(str(path), self.line_of(control.start()) + 1,
+                                        f"control character U+{ord(control.group()):04X}: remove it, then import "
+                                        "again (the importer edits issue.yml line by line and keeps every "
+                                        "character)")])
         try:
             self.root = yaml.compose(text, Loader=yaml.SafeLoader)
         except (yaml.YAMLError, RecursionError) as exc:  # the reader accepted it; the composer should too
