@@ -30,6 +30,7 @@ KICKER_END_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|上说)$
 SUBJECT_RE = re.compile(r"^(我市|我区|我县|我省|全市|全区|全县|本市)")
 MATCH_THRESHOLD = 0.3
 NEAR_BONUS = 0.25
+WORDING_WINDOW = 400  # blocks either side of a title where its body may lie: more than a page holds
 PHOTO_CAPTION_MAX = 200
 
 
@@ -379,10 +380,11 @@ def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
     and then the earlier body, and each title and body is paired once.
 
     Only bodies that can reach the threshold are scored: those right next to the title, and those
-    sharing one of the title's rarer character pairs (a title whose pairs are at least
-    MATCH_THRESHOLD in a body shares at least one of any len − needed + 1 of them). Bodies with
-    the same opening score alike, so they are one class and are handed out in order. The work
-    grows with the text, not with titles × bodies.
+    within WORDING_WINDOW blocks of it (more than a printed page holds) sharing one of the title's
+    rarer character pairs (a title whose pairs are at least MATCH_THRESHOLD in a body shares at
+    least one of any len − needed + 1 of them). Bodies with the same opening score alike, so they
+    are one class and are handed out in order. The work grows with the text, not with titles ×
+    bodies, even where every title shares words with every body.
     """
     class_of: dict[str, int] = {}
     members: list[list[int]] = []  # each class's segment indexes, ascending
@@ -403,10 +405,10 @@ def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
             if text not in title_pairs:
                 title_pairs[text] = bigrams(text)
     in_titles = set().union(*title_pairs.values())
-    postings: dict[str, list[int]] = {pair: [] for pair in in_titles}  # the classes using each title pair
-    for c, opening in enumerate(openings):
-        for pair in opening & in_titles:
-            postings[pair].append(c)
+    postings: dict[str, list[int]] = {pair: [] for pair in in_titles}  # the bodies using each title pair
+    for segment in segments:  # in text order, so each list is sorted
+        for pair in openings[seg_class[segment.index]] & in_titles:
+            postings[pair].append(segment.index)
     by_block = {id(b): s.index for s in segments for b in s.blocks}
     offers: list[tuple[float, int, int | None, int | None]] = []  # (score, group, segment | None, class | None)
     near: dict[int, set[int]] = {}
@@ -431,7 +433,10 @@ def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
                 continue
             rare = sorted(pairs, key=lambda p: (len(postings.get(p, ())), p))[: len(pairs) - needed + 1]
             for pair in rare:
-                found.update(postings.get(pair, ()))
+                bodies = postings.get(pair, ())
+                window = bodies[bisect.bisect_left(bodies, group[0] - WORDING_WINDOW):
+                                bisect.bisect_right(bodies, group[-1] + WORDING_WINDOW)]
+                found.update(seg_class[b] for b in window)
         for c in sorted(found):
             score = max(_share(t, openings[c]) for t in titles)
             if score >= MATCH_THRESHOLD:
