@@ -184,9 +184,13 @@ def import_raw(args) -> int:
                      "give the raw text file: import RAW.txt")
     if not args.publication:
         return usage("--publication SLUG is required")
+    if not (args.content / "site.yml").is_file():
+        return usage(f"{args.content / 'site.yml'} not found: {args.content} is not a content folder yet; create "
+                     f"site.yml first (the content format: {PROJECT / 'content' / 'README.md'})")
     pub_file = args.content / args.publication / "publication.yml"
     if not pub_file.is_file():
-        return usage(f"{pub_file} not found; create the publication first (see {args.content}/README.md)")
+        return usage(f"{pub_file} not found; create the publication first, and list `{args.publication}` under "
+                     f"`publications` in site.yml (the content format: {PROJECT / 'content' / 'README.md'})")
     problems = Problems()
     doc = read_yaml_file(pub_file, problems)
     if doc is None:
@@ -219,7 +223,7 @@ def import_raw(args) -> int:
         print(f"imported {len(result.drafts)} draft items from {_printable(str(args.raw))}; "
               f"to check: {counts or 'nothing'}")
         print(f"review {_printable(str(written[-2]))}, fix the drafts, remove `draft: true`, "
-              "then run `python build.py check`")
+              f"then run `python build.py check --content {_printable(str(args.content))}`")
     return 0
 
 

@@ -7,6 +7,7 @@ import errno
 import fcntl
 import os
 import random
+import re
 import shutil
 import signal
 import stat
@@ -923,3 +924,23 @@ def test_control_characters_are_removed_reported_by_line_and_never_reach_the_ter
     assert not set(CONTROLS) & set(report)
     assert "line 21: [removed] control characters: U+001B U+001B U+0007 U+0008 U+0000" in report
     assert "line 41: [removed] control characters: U+000C U+0085 U+009B" in report
+
+
+def test_the_import_s_hints_lead_to_files_and_commands_that_exist(desk, capsys, tmp_path):
+    """What the importer tells an editor to read or run exists and acts on their content."""
+    raw = str(SEEDS / "004_ddfb3c66dc3d3638.txt")
+    bare = tmp_path / "bare"
+    (bare / "pinghu-daily").mkdir(parents=True)
+    shutil.copy(desk / "pinghu-daily/publication.yml", bare / "pinghu-daily/publication.yml")
+    assert run(bare, raw, "--publication", "pinghu-daily") == 2  # no site.yml: refused before anything
+    err = capsys.readouterr().err
+    assert "site.yml not found" in err and not list(bare.rglob("*.md")), err
+    assert run(desk, raw, "--publication", "no-such-paper") == 2
+    err = capsys.readouterr().err
+    guide = re.search(r"the content format: (\S+README\.md)", err)
+    assert guide and Path(guide.group(1)).is_file(), err
+    assert run(desk, raw, "--publication", "pinghu-daily") == 0
+    hint = re.search(r"then run `python build.py (check --content \S+)`", capsys.readouterr().out)
+    assert hint and Path(hint.group(1).split()[-1]) == desk, "the hint does not name the content folder"
+    assert main(hint.group(1).split()) == 0
+    assert "content ok" in capsys.readouterr().out
