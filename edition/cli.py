@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 from .errors import ContentError, EnvironmentFault, Problems, UsageError
-from .facts import CONTROL_RE
+from .facts import escape_controls as _printable
 from .reader import read_yaml_file
 from .writer import MARKER
 
@@ -280,7 +280,3 @@ def _left(args) -> str:
     return {"import": "; the drafts are as they were", "check": ""}.get(
         args.command, f"; {args.out} holds the last complete build")
 
-
-def _printable(text: str) -> str:
-    """A message safe for a terminal: control characters (ESC sequences) shown as escapes."""
-    return CONTROL_RE.sub(lambda m: ascii(m.group())[1:-1], text)

@@ -76,6 +76,13 @@ HTML_FORBIDDEN = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
 # which XML 1.0 forbids too (carriage returns are line ends, made line feeds on reading), so that
 # no page or feed carries a character a browser or a feed reader refuses.
 CONTROL_RE = re.compile(f"[{HTML_FORBIDDEN}\x0c\x0d]")
+_UNPRINTABLE_RE = re.compile(f"[{HTML_FORBIDDEN}\t\n\x0c\x0d]")
+
+
+def escape_controls(text: str) -> str:
+    """Text for one line of a terminal, a message or a comment: every control character (and tab
+    and line feed) written as its escape, so ESC is the four characters \\x1b."""
+    return _UNPRINTABLE_RE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 # Windows opens these names, with any extension, as devices, not as files: a site folder or file so
 # named cannot be opened or copied there.

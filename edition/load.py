@@ -140,7 +140,7 @@ def type_problem(path: str, allowed: frozenset) -> str:
 def _cut(text: str, size: int = 60) -> str:
     """Typed text as a message shows it: not too long, and control characters escaped (an ESC
     would reach the terminal)."""
-    text = facts.CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    text = facts.escape_controls(text)
     return text if len(text) <= size else text[:size] + "…"
 
 

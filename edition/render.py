@@ -153,8 +153,8 @@ class Pages:
         yield self.single("404", self.page("404.html", urls.NOT_FOUND, ()))
         yield self.single("search-page", self.page("search.html", urls.SEARCH, ()))
         yield self.single("robots", self.page("robots.txt", urls.ROBOTS, (), output_kind="data"))
-        yield self.single("assets:facts", Output(urls.asset("search/facts.js"), "asset", None,
-                                                 data=facts.browser_facts()))
+        yield self.single("assets:facts", Output(urls.asset("search/facts.js"), "asset", digest(self.key, "facts"),
+                                                 produce=facts.browser_facts))  # made only when the code changes
         for path, (source, key) in sorted(self.assets.items()):
             yield self.single(f"assets:{path}", Output(path, "asset", key, source=source))
         names = {p.slug: p.name for p in site.publications}

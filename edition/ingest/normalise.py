@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, EnvironmentFault, Problem
-from ..facts import CONTROL_RE, INVISIBLE_CLASS
+from ..facts import CONTROL_RE, INVISIBLE_CLASS, escape_controls
 from .review import Review
 
 PAYWALL_RE = re.compile(r"##paid(?:begin|end)##")
@@ -21,8 +21,6 @@ QR_RE = re.compile(r"\s*(扫一扫\s*看视频)\s*$")
 CREDIT_RE = re.compile(r"^(.*?[。！？”])\s*(■\s*摄影.*)$")  # a caption with its photo credit on the same line
 # Zero-width and bidi-control characters carry nothing a reader sees; OCR leaves them behind.
 INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
-# What a terminal or a YAML comment must not get raw: every C0 and C1 control, and DEL.
-UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -34,11 +32,6 @@ class Line:
     def __bool__(self) -> bool:
         return bool(self.text)
 
-
-def escape_controls(text: str) -> str:
-    """Text for a terminal or a one-line comment, with each control character written as an
-    escape (ESC as the four characters \\x1b)."""
-    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def read_raw(path: Path) -> str:

@@ -21,7 +21,7 @@ from ..load import ARTICLE_FILE_RE
 from . import files
 from .drafts import Draft, PageMeta
 from .issuefile import additions, new_issue_yaml, read_existing, updated_issue_yaml
-from .normalise import escape_controls
+from ..facts import escape_controls
 from .review import Review
 
 SLUG_CHARS = 6
