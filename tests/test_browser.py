@@ -112,7 +112,7 @@ def test_clicking_a_region_of_the_page_image_opens_its_article(page, sample_site
     page.goto(f"{sample_site.as_uri()}/{FACSIMILE}")
     page.locator("#region-zhineng-shengchan").click()
     assert page.url.endswith("/pinghu-daily/2022/06/28/zhineng-shengchan.html")
-    assert page.locator("#story-title").inner_text() == '"智能"生产'
+    assert page.locator("#story-title").inner_text() == "“智能”生产"
     page.get_by_role("link", name="在版面图上查看").click()
     assert page.url.endswith("01/index.html#region-zhineng-shengchan")
     page.wait_for_function("getComputedStyle(document.querySelector('#region-zhineng-shengchan')).borderTopColor"

@@ -188,9 +188,9 @@ def test_ocr_heading_marks_are_removed_and_a_mark_on_body_text_does_not_make_a_t
     assert len(result.drafts) == 1
     draft = result.drafts[0]
     assert draft.title == "市十六届政府 第五次常务会议召开"
-    assert draft.paragraphs[0] == "本报讯 昨天上午,市长周军波主持召开市十六届政府第五次常务会议。常务副市长胡泓恬出席会议。"
+    assert draft.paragraphs[0] == "本报讯 昨天上午，市长周军波主持召开市十六届政府第五次常务会议。常务副市长胡泓恬出席会议。"
     assert draft.paragraphs[1].startswith("在学习《职业教育法》时")
-    assert any("本报讯 lead moved" in n for n in notes(result, "order"))
+    assert any("“本报讯”导语已移到" in n for n in notes(result, "order"))
 
 
 # ---------------------------------------------------------------- titles
@@ -210,7 +210,7 @@ def test_doubled_bold_titles_are_undoubled_and_the_copy_is_reported():
     draft = result.drafts[0]
     assert draft.kicker == "仲旭东在全市“决胜四季度勇夺六连优”动员部署会上强调"
     assert draft.title == "以学习贯彻党的二十大精神为指引 凝聚起平湖勇夺六连优的强大动力"
-    assert len([n for n in notes(result, "removed") if "doubled" in n]) == 2
+    assert len([n for n in notes(result, "removed") if "加粗标题重复" in n]) == 2
 
 
 def test_kicker_title_subtitle_from_ocr_levels_doubling_dashes_and_the_line_that_names_who_acted():
@@ -221,7 +221,7 @@ def test_kicker_title_subtitle_from_ocr_levels_doubling_dashes_and_the_line_that
 
         本报讯 "我在这里工作生活了21年。"融合型大社区大单元基层治理在平湖推进。
         """)
-    assert (result.drafts[0].kicker, result.drafts[0].title) == ('一"网"聚合力 幸福"融"万象', "平湖以党建引领推进融合型大社区大单元基层治理")
+    assert (result.drafts[0].kicker, result.drafts[0].title) == ("一“网”聚合力 幸福“融”万象", "平湖以党建引领推进融合型大社区大单元基层治理")
     blocks, _ = blocks_of("""
         勇于创新勇于创新 全面突破全面突破 六干争先六干争先
         加快打造共同富裕和中国式现代化示范引领的璀璨明珠加快打造共同富裕和中国式现代化示范引领的璀璨明珠
@@ -280,10 +280,10 @@ def test_titles_after_their_bodies_are_paired_by_wording_and_bylines_follow_the_
     ]
     assert result.drafts[2].paragraphs[0].startswith("本报讯 匠心筑梦")
     assert "人大" in result.drafts[0].paragraphs[0] and "政协" in result.drafts[1].paragraphs[0]
-    assert any("printed after its body" in n for n in notes(result, "order"))
+    assert any("印在正文" in n for n in notes(result, "order"))
     floating = notes(result, "byline")
-    assert any("floating byline 胡佳英" in n and n.startswith("line 1:") for n in floating)
-    assert any("floating byline left over" in n for n in notes(result, "removed"))  # 李雨婷: every article has one
+    assert any("位置不定的署名胡佳英" in n and n.startswith("第1行") for n in floating)
+    assert any("多余的署名" in n for n in notes(result, "removed"))  # 李雨婷: every article has one
 
 
 # ---------------------------------------------------------------- article parts
@@ -320,7 +320,7 @@ def test_two_line_byline_with_a_correspondent_and_an_empty_byline_reported():
         """)
     assert result.drafts[0].authors == [{"name": "李雨婷", "role": "记者"}, {"name": "平季轩", "role": "通讯员"}]
     assert result.drafts[1].authors == []
-    assert any("byline without names" in n for n in notes(result, "removed"))
+    assert any("没有人名的署名" in n for n in notes(result, "removed"))
 
 
 def test_photo_items_caption_with_credit_below_or_inline_and_a_caption_without_title():
@@ -344,7 +344,7 @@ def test_photo_items_caption_with_credit_below_or_inline_and_a_caption_without_t
     assert (maple.kind, maple.title, maple.authors) == ("photo", "初冬的枫叶公园", [{"name": "查云其", "role": "摄影"}])
     assert (embroidery.kind, embroidery.title) == ("photo", "绣“江山” 传精神")
     assert [a["name"] for a in embroidery.authors] == ["王强", "倪颖"]
-    assert any("photo caption with no title" in n for n in notes(result, "title"))
+    assert any("图片说明没有标题" in n for n in notes(result, "title"))
 
 
 def test_column_labels_after_their_article_before_a_marked_title_and_pinyin_in_the_footer():
@@ -428,7 +428,7 @@ def test_masthead_footer_ad_qr_and_weather_become_metadata_or_items_of_their_own
     assert (ad.kind, ad.title, ad.column, ad.paragraphs) == ("ad", "讲文明 树新风", "公益广告", ["巩固全国文明城市创建成果从从文明有利平湖人"])
     assert weather.kind == "weather" and "严重冰冻" in weather.paragraphs[0]
     removed = notes(result, "removed")
-    assert any("QR-code label" in n for n in removed) and any("JIAXING" in n for n in removed)
+    assert any("二维码说明文字" in n for n in removed) and any("JIAXING" in n for n in removed)
 
 
 def test_an_advertisement_keeps_its_name_and_details_out_of_any_article():
@@ -508,8 +508,8 @@ def test_journal_toc_pages_articles_headings_and_paywall_markers():
         "社情民意工作是党外人士参政议政的重要途径，也是统一战线的重要工作。"]
     assert result.drafts[2].paragraphs[0] == "（2022年12月13日）"
     assert "##paid" not in "".join(p for d in result.drafts for p in d.paragraphs)
-    assert sum("paywall marker" in n for n in notes(result, "removed")) == 2
-    assert any("目录 prints no page" in n for n in notes(result, "toc"))
+    assert sum("付费内容标记" in n for n in notes(result, "removed")) == 2
+    assert any("目录没有印出" in n for n in notes(result, "toc"))
 
 
 # ---------------------------------------------------------------- whole seeds
@@ -553,7 +553,7 @@ def test_import_writes_drafts_issue_metadata_and_a_report_and_lists_every_file(d
     written = sorted(p for p in issue.rglob("*") if p.is_file())
     assert len(written) == 11  # 9 articles, issue.yml, the report
     for path in written:
-        assert f"wrote {path}" in out
+        assert f"已写入 {path}" in out
     meta = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))
     assert meta["date"].isoformat() == "2022-06-28" and meta["total_number"] == 4961
     assert meta["pages"] == [{"number": 1, "name": "要闻", "editor": "戴琰",
@@ -561,8 +561,8 @@ def test_import_writes_drafts_issue_metadata_and_a_report_and_lists_every_file(d
     first = sorted((issue / "01").glob("*.md"))[0].read_text(encoding="utf-8")
     assert "draft: true" in first and "kicker: 仲旭东在督查全国文明城市巩固工作时强调" in first
     report = (issue / "import-report-01.txt").read_text(encoding="utf-8")
-    assert "line 59: [order] 本报讯 lead moved" in report
-    assert "line 35: [removed] byline without names" in report
+    assert "第59行 [顺序] “本报讯”导语已移到" in report
+    assert "第35行 [已删去] 没有人名的署名：记者通讯员" in report
 
 
 def test_import_never_overwrites_without_force(desk, capsys):
@@ -573,7 +573,7 @@ def test_import_never_overwrites_without_force(desk, capsys):
     article.write_text(article.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
     before = {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
     assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2025-02-07") == 1
-    assert "pass --force" in capsys.readouterr().err
+    assert "要替换它，请加 --force" in capsys.readouterr().err
     assert before == {p: p.read_bytes() for p in issue.rglob("*") if p.is_file()}
     assert run(desk, raw, "--publication", "pinghu-daily", "--date", "2025-02-07", "--force") == 0
     assert "draft: true" in article.read_text(encoding="utf-8")
@@ -604,10 +604,11 @@ def test_a_broken_issue_yml_fails_the_import_at_its_line_and_nothing_is_written(
 
 def test_import_needs_a_date_when_none_is_printed_and_refuses_a_contradicting_one(desk, capsys):
     assert run(desk, str(SEEDS / "000_de17a0740e0edbef.txt"), "--publication", "pinghu-daily") == 2
-    assert "prints no date; pass --date" in capsys.readouterr().err
+    assert "没有印出日期；请用 --date YYYY-MM-DD 给出" in capsys.readouterr().err
     assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily", "--date", "2022-06-27") == 2
-    assert "contradicts the date printed on line 3" in capsys.readouterr().err
-    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "nosuch") == 2
+    assert "与第3行印的日期 2022-06-28 不符" in capsys.readouterr().err
+    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "No_Such") == 2  # not a folder name
+    assert "小写英文字母" in capsys.readouterr().err and not (desk / "No_Such").exists()
     assert not (desk / "pinghu-daily" / "2022-06-28").exists()
 
 
@@ -626,6 +627,8 @@ def test_imported_seeds_build_check_lists_drafts_and_strict_refuses_them(desk, t
     assert main(["--strict", "--content", str(desk), "--out", str(out)]) == 1
     assert not out.exists()
     assert main(["--content", str(desk), "--out", str(out), "-q"]) == 0
+    assert not (out / "pinghu-daily" / "2022").exists()  # drafts only: every issue is left out
+    assert main(["--content", str(desk), "--out", str(out), "-q", "--drafts"]) == 0
     story = next((out / "pinghu-daily" / "2022" / "06" / "28").glob("*.html")).read_text(encoding="utf-8")
     assert "草稿：本文由导入程序生成" in story
 
@@ -822,7 +825,7 @@ def test_an_import_killed_while_swapping_files_in_is_undone_by_the_next_one(desk
     capsys.readouterr()
     assert run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "pinghu-daily",
                "--date", "2022-11-18") == 1  # refused (no --force), after undoing the killed import
-    assert "pass --force" in capsys.readouterr().err
+    assert "要替换它，请加 --force" in capsys.readouterr().err
     assert _files(issue) == before
     assert not list((desk / "pinghu-daily").glob(".*"))
 
@@ -835,7 +838,7 @@ def test_a_second_import_into_a_publication_waits_for_none_and_is_refused_while_
         assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily") == 1
     finally:
         os.close(fd)
-    assert "another import into" in capsys.readouterr().err
+    assert "另一个导入正在写入" in capsys.readouterr().err
     assert not (folder / "2022-06-28").exists()
 
 
@@ -922,25 +925,116 @@ def test_control_characters_are_removed_reported_by_line_and_never_reach_the_ter
     assert not set(CONTROLS + "\r") & set(captured.out + captured.err)
     report = (issue / "import-report-01.txt").read_text(encoding="utf-8")
     assert not set(CONTROLS) & set(report)
-    assert "line 21: [removed] control characters: U+001B U+001B U+0007 U+0008 U+0000" in report
-    assert "line 41: [removed] control characters: U+000C U+0085 U+009B" in report
+    assert "第21行 [已删去] 控制字符：U+001B U+001B U+0007 U+0008 U+0000" in report
+    assert "第41行 [已删去] 控制字符：U+000C U+0085 U+009B" in report
 
 
 def test_the_import_s_hints_lead_to_files_and_commands_that_exist(desk, capsys, tmp_path):
     """What the importer tells an editor to read or run exists and acts on their content."""
     raw = str(SEEDS / "004_ddfb3c66dc3d3638.txt")
-    bare = tmp_path / "bare"
-    (bare / "pinghu-daily").mkdir(parents=True)
-    shutil.copy(desk / "pinghu-daily/publication.yml", bare / "pinghu-daily/publication.yml")
-    assert run(bare, raw, "--publication", "pinghu-daily") == 2  # no site.yml: refused before anything
-    err = capsys.readouterr().err
-    assert "site.yml not found" in err and not list(bare.rglob("*.md")), err
-    assert run(desk, raw, "--publication", "no-such-paper") == 2
-    err = capsys.readouterr().err
-    guide = re.search(r"the content format: (\S+README\.md)", err)
-    assert guide and Path(guide.group(1)).is_file(), err
     assert run(desk, raw, "--publication", "pinghu-daily") == 0
-    hint = re.search(r"then run `python build.py (check --content \S+)`", capsys.readouterr().out)
+    out = capsys.readouterr().out
+    hint = re.search(r"然后运行 `python \S+ (check --content \S+)`", out)
     assert hint and Path(hint.group(1).split()[-1]) == desk, "the hint does not name the content folder"
+    assert re.search(rf"`python \S+ --content {re.escape(str(desk))} --out \S+ --drafts`", out), out
     assert main(hint.group(1).split()) == 0
     assert "content ok" in capsys.readouterr().out
+
+
+def _commands(output: str) -> list[list[str]]:
+    """The commands an import's output tells the editor to run, as argument lists."""
+    return [command.split() for command in re.findall(r"`(python [^`]+)`", output)]
+
+
+def test_an_import_into_an_empty_folder_then_check_and_build_exactly_as_the_hints_say(tmp_path):
+    """From a folder that is not the project: the import makes site.yml and publication.yml, says
+    so, and the commands it prints, run as printed from yet another folder, check and build it."""
+    here, elsewhere, content = tmp_path / "desk", tmp_path / "elsewhere", tmp_path / "desk" / "paper"
+    content.mkdir(parents=True)
+    elsewhere.mkdir()
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(SEEDS / "004_ddfb3c66dc3d3638.txt"),
+                           "--publication", "pinghu-daily", "--content", str(content)],
+                          cwd=here, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"已创建 {content / 'site.yml'}（请填写报名；内容格式见 {ROOT / 'content' / 'README.md'}）"
+    assert lines[1].startswith(f"已创建 {content / 'pinghu-daily' / 'publication.yml'}（新报刊")
+    assert all(line.startswith(("已创建", "已写入", "已导入", "请对照", "预览")) for line in lines), lines  # all Chinese
+    assert yaml.safe_load((content / "site.yml").read_text(encoding="utf-8"))["publications"] == ["pinghu-daily"]
+    assert yaml.safe_load((content / "pinghu-daily" / "publication.yml").read_text(encoding="utf-8")) == {
+        "name": "pinghu-daily", "kind": "newspaper"}
+    assert not list(content.glob(".*")), "the import left its staging folder"
+    check, build = _commands(done.stdout)
+    assert check[2:] == ["check", "--content", str(content)] and build[2:4] == ["--content", str(content)]
+    for command in (check, build):
+        assert command[0] == "python" and Path(command[1]).resolve() == (ROOT / "build.py").resolve()
+    checked = subprocess.run([sys.executable, *check[1:]], cwd=elsewhere, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr.count("warning: draft: review it") == 9 and "9 drafts" in checked.stdout
+    built = subprocess.run([sys.executable, *build[1:]], cwd=elsewhere, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    site = Path(build[build.index("--out") + 1])
+    assert not site.is_relative_to(content) and (site / "index.html").is_file()
+    if "--drafts" in build:  # drafts are left out of builds unless asked for; the hint previews them
+        story = next((site / "pinghu-daily" / "2022" / "06" / "28").glob("*.html")).read_text(encoding="utf-8")
+        assert "草稿" in story and "“智能”生产" in (site / "pinghu-daily/2022/06/28/index.html").read_text("utf-8")
+
+
+SITE_WITH_COMMENTS = """\
+# 平湖日报数字报: edited by the desk
+title: 平湖日报数字报   # the masthead
+publications:
+  # the daily first
+  - pinghu-daily
+  - lilun-journal  # monthly
+language: zh-CN
+"""
+
+
+@pytest.mark.parametrize("site_yml, listed", [
+    (SITE_WITH_COMMENTS, ["pinghu-daily", "lilun-journal", "new-paper"]),
+    ("title: 数字报\npublications: [pinghu-daily, lilun-journal]  # both\n", ["pinghu-daily", "lilun-journal", "new-paper"]),
+    ("title: 数字报\r\npublications:\r\n- pinghu-daily\r\n", ["pinghu-daily", "new-paper"]),
+    ("title: 数字报\npublications:\n", ["new-paper"]),
+])
+def test_a_new_publication_is_created_and_added_to_site_yml_keeping_every_other_line(desk, capsys, site_yml, listed):
+    (desk / "site.yml").write_bytes(site_yml.encode("utf-8"))
+    assert run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "new-paper", "--date", "2022-11-18") == 0
+    out = capsys.readouterr().out
+    assert f"已在 {desk / 'site.yml'} 的 publications 中加入 new-paper" in out
+    assert f"已创建 {desk / 'new-paper' / 'publication.yml'}" in out
+    text = (desk / "site.yml").read_bytes().decode("utf-8")
+    old = site_yml.splitlines()
+    new = text.splitlines()
+    added = [line for line in new if line not in old]
+    assert len(added) == 1 and added[0].strip() in ("- new-paper", "publications: [pinghu-daily, lilun-journal, "
+                                                                     "new-paper]  # both"), text
+    assert all(line in new for line in old if "[" not in line), text  # every line kept (a flow list gets the name)
+    assert ("\r\n" in text) == ("\r\n" in site_yml)
+    assert yaml.safe_load(text)["publications"] == listed
+    assert main(["check", "--content", str(desk), "-q"]) == 0
+    assert run(desk, str(SEEDS / "001_55991727a0a6c360.txt"), "--publication", "new-paper", "--date", "2022-11-19") == 0
+    assert (desk / "site.yml").read_bytes().decode("utf-8") == text  # listed already: left alone
+
+
+def test_site_yml_and_publication_yml_are_written_with_the_drafts_or_not_at_all(tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    real_write, written = os.write, []
+
+    def write(fd, data):
+        if stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size == 0:
+            if len(written) == 5:  # site.yml, publication.yml and three drafts are staged
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written.append(fd)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    try:
+        code = run(empty, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily")
+    except EnvironmentFault:
+        code = 3
+    monkeypatch.undo()
+    assert code == 3 and list(empty.iterdir()) == []  # no site.yml, no publication folder, no staging
+    assert run(empty, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-daily", "-q") == 0
+    assert (empty / "site.yml").is_file() and (empty / "pinghu-daily" / "publication.yml").is_file()

@@ -39,7 +39,7 @@ def classify(blocks: list[Block], review: Review, periodical: bool = False) -> N
             block.info["doubled"] = [d for _, d in texts]
             for line, (text, doubled) in zip(block.lines, texts):
                 if doubled:
-                    review.drop(line.no, text, "second copy of a doubled (bold) title")
+                    review.drop(line.no, text, "加粗标题重复的第二遍")
 
 
 def _kind(block: Block, marked: bool, periodical: bool) -> str:

@@ -50,7 +50,7 @@ def locked(folder: Path):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise Busy(f"another import into {folder} is running; try again when it has finished") from None
+                raise Busy(f"另一个导入正在写入 {folder}，请等它结束后再试") from None
         for staging in sorted(folder.glob(STAGING + "*")):
             if staging.is_dir() and not staging.is_symlink():
                 recover(folder, staging)

@@ -15,13 +15,14 @@ import itertools
 import re
 from collections import Counter
 
+from ..load import TITLE_PLACEHOLDER
 from .blocks import Block
 from .drafts import Draft, PageMeta, Segment
 from .review import Review
 from .text import bigrams, ends_sentence, join_lines, letter_spaced, overlap, unwrap_spaces
 
 LEAD = "本报讯"
-UNTITLED = "（标题待补）"
+UNTITLED = TITLE_PLACEHOLDER  # `check` warns until an editor gives the title
 PUBLIC_AD_RE = re.compile(r"公\s*/?\s*益\s*/?\s*广\s*/?\s*告")
 ROLES = ("本报评论员", "评论员", "通讯员", "见习记者", "实习生", "记者", "摄影")
 ROLE_RE = re.compile("(" + "|".join(ROLES) + ")")
@@ -56,9 +57,9 @@ def read_masthead(blocks: list[Block], meta: PageMeta, review: Review) -> None:
             if total:
                 meta.total_number = int(total.group(1))
             if date or weekday or lunar or total:
-                review.drop(line.no, line.text, "masthead read into issue.yml")
+                review.drop(line.no, line.text, "报头，已写入 issue.yml")
             else:
-                review.drop(line.no, line.text, "masthead text (publisher, edition name) not kept in articles")
+                review.drop(line.no, line.text, "报头文字（主办单位、报名），未收入稿件")
 
 
 def read_footer(block: Block, meta: PageMeta, review: Review) -> str:
@@ -76,7 +77,7 @@ def read_footer(block: Block, meta: PageMeta, review: Review) -> str:
         else:
             meta.staff[key] = value
     for line in block.lines:
-        review.drop(line.no, line.text, "page footer read into issue.yml as the page's credits")
+        review.drop(line.no, line.text, "版面页脚，已作为本版责任人员写入 issue.yml")
     return label
 
 
@@ -144,8 +145,8 @@ def paragraphs(blocks: list[Block], review: Review, per_line: bool = False) -> l
                 open_paragraph = True
         if open_paragraph and k + 1 < len(blocks) and (len(block.lines) == 1 or len(block.texts[-1]) < width * 0.6):
             # a lone line that stops mid-sentence is where OCR most often dropped a passage
-            review.note(block.last, "lost-text", "a sentence stops at this column break and goes on "
-                                                 f"at line {blocks[k + 1].first}; check for lost text")
+            review.note(block.last, "lost-text", f"句子在此处分栏断开，接第{blocks[k + 1].first}行；"
+                                                 "请核对有无缺文")
     return [_clean_paragraph(join_lines(p)) for p in result if "".join(p).strip()]
 
 
@@ -193,7 +194,7 @@ def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft]
             if label:
                 labels.append((index, label, block.first))
         elif block.kind == "qr":
-            review.drop(block.first, " ".join(block.texts), "QR-code label")
+            review.drop(block.first, " ".join(block.texts), "二维码说明文字")
         elif block.kind == "masthead":
             pass
         else:
@@ -211,24 +212,24 @@ def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft]
     _attach_labels(items, articles, groups, claimed, labels, review)
     for block in items:
         if id(block) not in claimed:
-            review.note(block.first, "order", f"block not placed in any article, kept at its place: {block.texts[0][:30]}")
+            review.note(block.first, "order", f"这段文字未归入任何稿件，留在原处：{block.texts[0][:30]}")
     for draft in articles:
         draft.paragraphs = paragraphs(draft.segment.blocks, review) if draft.segment else []
         _settle_kind(draft, review)
         if draft.paragraphs and not ends_sentence(draft.paragraphs[-1]):
             review.note(draft.segment.blocks[-1].last, "lost-text",
-                        f"「{draft.title[:16]}」 ends mid-sentence: text was probably lost in extraction")
+                        f"「{draft.title[:16]}」在句子中间结束，提取时可能丢了文字")
     for draft in articles + drafts:
         if not draft.title.strip():
             draft.title = UNTITLED
-            review.note(draft.line, "title", "no usable title found; give it one")
+            review.note(draft.line, "title", "没有找到可用的标题，请补上")
     everything = sorted(articles + drafts, key=lambda d: d.line)
     leads = _lead_lines(items)
     lead = next((d for d in everything if d.title_line in leads), None)
     if lead is not None and everything[0] is not lead:
         everything.remove(lead)
         everything.insert(0, lead)
-        review.note(lead.title_line, "order", f"「{lead.title[:16]}」 has the page's doubled (bold) headline: put first")
+        review.note(lead.title_line, "order", f"「{lead.title[:16]}」的标题是本版加粗重复的头条标题，已排在最前")
     return everything, meta
 
 
@@ -245,7 +246,7 @@ def _subtitles_or_fragments(items: list[Block], review: Review) -> None:
             prev.info["lines"] = prev.info["lines"] + block.info["lines"]
             prev.info["doubled"] = prev.info["doubled"] + block.info["doubled"]
             block.kind = "merged"
-            review.note(block.first, "title", f"unmarked line read as the subtitle of 「{prev.info['lines'][0][:16]}」")
+            review.note(block.first, "title", f"未标记的一行，已作为「{prev.info['lines'][0][:16]}」的副题")
         else:
             block.kind = "body"
     items[:] = [b for b in items if b.kind != "merged"]
@@ -278,7 +279,7 @@ def _ads(items: list[Block], claimed: set[int], review: Review) -> list[Draft]:
         if marked is not None:
             marker = PUBLIC_AD_RE.search(lines[marked])
             draft.column = "公益广告"
-            review.drop(members[0].first, marker.group(0), "公益广告 mark, kept as the item's 栏目")
+            review.drop(members[0].first, marker.group(0), "公益广告标记，已作为该条的栏目")
             name = lines[marked][: marker.start()].strip()
             rest = lines[marked][marker.end():].strip()
             body_lines = lines[:marked] + ([rest] if rest else []) + lines[marked + 1:]
@@ -288,11 +289,11 @@ def _ads(items: list[Block], claimed: set[int], review: Review) -> list[Draft]:
                 # a slogan printed on its own at the page's foot
                 claimed.add(id(items[-1]))
                 body_lines = items[-1].texts
-                review.note(items[-1].first, "furniture", "slogan at the foot of the page read as the 公益广告's text")
+                review.note(items[-1].first, "furniture", "版面底部的标语，已作为公益广告的正文")
         else:
             draft.title, body_lines = lines[0], lines[1:]
         draft.paragraphs = [unwrap_spaces(letter_spaced(t)) for t in body_lines]
-        review.note(draft.line, "furniture", f"advertisement kept as its own item: {draft.title[:30]}")
+        review.note(draft.line, "furniture", f"广告，单独成条：{draft.title[:30]}")
         drafts.append(draft)
         i = end + 1
     return drafts
@@ -499,18 +500,19 @@ def _pair_titles(items, segments, groups, claimed, review) -> list[Draft]:
             if not block.heading or not above.heading or above.heading - block.heading <= 1:
                 claimed.add(id(above))
                 kicker = " ".join(filter(None, [" ".join(above.info["lines"]), kicker]))
-                review.note(above.first, "title", f"read as the kicker (引题) of 「{title[:16]}」")
+                review.note(above.first, "title", f"已作为「{title[:16]}」的引题")
         draft = Draft(title=title, kicker=kicker, subtitle=subtitle, line=segment.first, title_line=block.first,
                       segment=segment, title_after_body=block.first > segment.first)
         if draft.title_after_body:
             review.note(block.first, "order",
-                        f"title 「{title[:16]}」 printed after its body (line {segment.first}); paired by wording")
+                        f"标题「{title[:16]}」印在正文（第{segment.first}行）之后，按用词配对")
         elif _neighbour(items, group[-1], +1) != seg_index:
-            review.note(block.first, "order", f"title 「{title[:16]}」 paired with the body at line {segment.first} by wording")
+            review.note(block.first, "order", f"标题「{title[:16]}」按用词与第{segment.first}行的正文配对")
         if len(block.info["lines"]) > 1 and not any(block.info["doubled"]):
-            review.note(block.first, "title", f"title lines split as kicker 「{kicker[:10]}」 / title / subtitle 「{subtitle[:10]}」; check")
+            parts = [f"{name}「{part[:10]}」" for name, part in (("引题", kicker), ("主题", title), ("副题", subtitle)) if part]
+            review.note(block.first, "title", f"标题的几行已分为{' / '.join(parts)}；请核对")
         if title.startswith(("-", "—")) and len(title) > 1:
-            review.note(block.first, "title", f"title starts with 「{title[0]}」: an OCR misreading of 一?")
+            review.note(block.first, "title", f"标题以「{title[0]}」开头，可能是“一”的识别错误")
         drafts.append(draft)
     for segment in segments:
         if segment.index not in used_segments:
@@ -531,18 +533,18 @@ def _attach_orphans(drafts: list[Draft], segments, review) -> None:
         if text.startswith(LEAD) and host and not host.segment.lead.startswith(LEAD):
             host.segment.blocks = _weave(draft.segment.blocks, host.segment.blocks, review)
             woven.add(id(draft))
-            review.note(draft.line, "order", f"本报讯 lead moved to the start of 「{host.title[:16]}」, whose body "
-                                              f"began mid-sentence at line {host.line}; check the order")
+            review.note(draft.line, "order", f"“本报讯”导语已移到「{host.title[:16]}」的开头（其正文在第{host.line}行从句子中间开始）；"
+                                              "请核对顺序")
             continue
         caption = " ".join(t for b in draft.segment.blocks for t in b.texts)
         if len(caption) <= PHOTO_CAPTION_MAX and not text.startswith(LEAD):
             first = re.split(r"[，,。]", unwrap_spaces(caption))[0]
             draft.title = first if len(first) <= 16 else first[:16]
             draft.kind = "photo"
-            review.note(draft.line, "title", f"photo caption with no title; title taken from its first words: {draft.title}")
+            review.note(draft.line, "title", f"图片说明没有标题，已取开头几个字作标题：{draft.title}")
         else:
             draft.title = UNTITLED
-            review.note(draft.line, "title", "body with no title found; give it one")
+            review.note(draft.line, "title", "这段正文没有找到标题，请补上")
         host = draft if draft.title else host
     drafts[:] = [d for d in drafts if id(d) not in woven]
 
@@ -559,18 +561,18 @@ def _weave(lead: list[Block], host: list[Block], review: Review) -> list[Block]:
     result = [lead.pop(0)]
     if not ends_sentence(result[-1].texts[-1]) and host:
         result.append(host.pop(0))
-        review.note(result[-1].first, "order", "piece joined to the end of the moved 本报讯 lead")
+        review.note(result[-1].first, "order", "这一段已接在移动后的“本报讯”导语末尾")
         while lead and not ends_sentence(result[-1].texts[-1]):
             result.append(lead.pop(0))
     for block in host:
         result.append(block)
         if lead and not ends_sentence(block.texts[-1]):
             result.append(lead.pop(0))
-            review.note(result[-1].first, "order", f"torn-off piece placed after line {block.last}, "
-                                                   "where a sentence stops; check")
+            review.note(result[-1].first, "order", f"断开的一段已接在第{block.last}行（句子在那里中断）之后；"
+                                                   "请核对")
     if lead:
         result.extend(lead)
-        review.note(lead[0].first, "order", "torn-off pieces placed at the end of the article; check")
+        review.note(lead[0].first, "order", "断开的几段已放在稿件末尾；请核对")
     return result
 
 
@@ -600,7 +602,7 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
                     - Counter("".join(v for a in found for v in a.values()))
                 if unused:
                     review.drop(line.no, "".join(c for c in line.text if c in unused),
-                                "byline words without a name" if found else "byline without names")
+                                "署名中没有人名的字" if found else "没有人名的署名")
         if not authors:
             continue
         pending.append((i, j, authors))
@@ -659,8 +661,8 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
         owner = titles.get(prev.first) if prev is not None else None
         if owner and owner.title_after_body and not owner.authors:
             owner.authors = authors
-            review.note(items[i].first, "byline", f"byline after the title 「{owner.title[:16]}」 given to that article; "
-                                                  "it could belong to the body below it")
+            review.note(items[i].first, "byline", f"标题「{owner.title[:16]}」之后的署名已归入该稿；"
+                                                  "也可能属于下面的正文")
             continue
         owner = starts[j]
         if owner is None or owner.authors:
@@ -675,11 +677,11 @@ def _attach_bylines(items, drafts, claimed, review) -> None:
         takers = [d for d in takers if d.title_line in leads] + [d for d in takers if d.title_line not in leads]
         for (i, j, authors), draft in zip(floating, takers):
             draft.authors = authors
-            review.note(items[i].first, "byline", f"floating byline {'、'.join(a['name'] for a in authors)} "
-                                                  f"attached to 「{draft.title[:16]}」 by guess")
+            review.note(items[i].first, "byline", f"位置不定的署名{'、'.join(a['name'] for a in authors)}"
+                                                  f"是推测归入「{draft.title[:16]}」的")
         for i, j, authors in floating[len(takers):]:
             review.drop(items[i].first, " ".join(t for b in items[i:j] for t in b.texts),
-                        "floating byline left over, as every article already has one")
+                        "多余的署名（每篇稿件都已有署名）")
 
 
 def _lead_lines(items) -> set[int]:
@@ -715,7 +717,7 @@ def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
             else block.texts[0]
         if block.kind == "column":
             for line in block.lines[1:]:
-                review.drop(line.no, line.text, "note printed under a column label")
+                review.drop(line.no, line.text, "栏目标签下的附注")
         nxt = _neighbour(items, index, +1, skip=())
         following = with_title.get(items[nxt].first) if nxt is not None else None
         if block.heading and following and marked_titles.get(following.title_line, 0) < block.heading:
@@ -723,18 +725,18 @@ def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
         else:
             owner = owner_before(block.first)
         if owner is None:
-            review.drop(block.first, text, "heading with no article")
+            review.drop(block.first, text, "没有对应稿件的标题")
         elif owner.column:
-            review.drop(block.first, text, f"page banner or second label near 「{owner.title[:16]}」")
+            review.drop(block.first, text, f"「{owner.title[:16]}」附近的通栏标语或第二个标签")
         else:
             owner.column = text
-            review.note(block.first, "column", f"label 「{text}」 read as the 栏目 of 「{owner.title[:16]}」")
+            review.note(block.first, "column", f"标签「{text}」已作为「{owner.title[:16]}」的栏目")
     for index, label, line in labels:
         owner = owner_before(line)
         if owner and not owner.column:
             owner.column = label
-            review.note(line, "column", f"label 「{label}」 read as the 栏目 of 「{owner.title[:16]}」; "
-                                        "write it in Chinese if it is a pinyin label")
+            review.note(line, "column", f"标签「{label}」已作为「{owner.title[:16]}」的栏目；"
+                                        "如果是拼音，请改写成中文")
 
 
 def _settle_kind(draft: Draft, review: Review) -> None:

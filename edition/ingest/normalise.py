@@ -57,16 +57,16 @@ def normalise(text: str, review: Review) -> list[Line]:
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         controls = CONTROL_RE.findall(raw)
         if controls:
-            review.drop(no, "".join(controls), "control characters",
+            review.drop(no, "".join(controls), "控制字符",
                         shown=" ".join(f"U+{ord(c):04X}" for c in controls))
             raw = CONTROL_RE.sub("", raw)
         value = unicodedata.normalize("NFC", raw).replace("\u3000", " ").replace("\xa0", " ")
         for marker in PAYWALL_RE.findall(value):
-            review.drop(no, marker, "paywall marker")
+            review.drop(no, marker, "付费内容标记")
         value = PAYWALL_RE.sub("", value)
         invisible = INVISIBLE_RE.findall(value)
         if invisible:
-            review.drop(no, "".join(invisible), "invisible control characters",
+            review.drop(no, "".join(invisible), "不可见的控制字符",
                         shown=" ".join(f"U+{ord(c):04X}" for c in invisible))
             value = INVISIBLE_RE.sub("", value)
         value = value.strip()

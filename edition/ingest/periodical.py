@@ -36,8 +36,8 @@ def read_toc(lines, review: Review) -> tuple[list[TocEntry], int]:
         return [], 0
     for line in lines[:start]:
         if line.text:
-            review.drop(line.no, line.text, "text before the 目录")
-    review.drop(lines[start].no, lines[start].text, "目录 heading")
+            review.drop(line.no, line.text, "目录之前的文字")
+    review.drop(lines[start].no, lines[start].text, "目录标题")
     entries: list[TocEntry] = []
     pending_org, pending_title, pending_line = "", "", 0
     i = start + 1
@@ -49,7 +49,7 @@ def read_toc(lines, review: Review) -> tuple[list[TocEntry], int]:
             continue
         if _article_start(lines, i, set()):
             break
-        review.drop(line.no, text, "目录 entry, read into the articles' start pages")
+        review.drop(line.no, text, "目录条目，已读作各篇的起始页码")
         text = re.sub(r"^\d+[．.、]\s*", "", text)
         page = re.search(r"\t+\s*(\d+)\s*$", text)
         body = text[: page.start()] if page else text
@@ -89,7 +89,7 @@ def assemble_periodical(lines, review: Review) -> list[Draft]:
     if i < (starts[0] if starts else len(lines)):
         for line in lines[i:starts[0] if starts else len(lines)]:
             if line.text:
-                review.drop(line.no, line.text, "text before the first article")
+                review.drop(line.no, line.text, "第一篇文章之前的文字")
     drafts: list[Draft] = []
     for n, k in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
@@ -100,16 +100,16 @@ def assemble_periodical(lines, review: Review) -> list[Draft]:
                       title_line=lines[k].no)
         entry = _toc_entry(toc, title, org)
         if entry is None:
-            review.note(lines[k].no, "toc", f"「{title[:16]}」 is not in the 目录; no start page")
+            review.note(lines[k].no, "toc", f"「{title[:16]}」不在目录中，没有起始页码")
         else:
             draft.start_page = entry.page
             if entry.page is None:
-                review.note(lines[k].no, "toc", f"the 目录 prints no page for 「{title[:16]}」")
+                review.note(lines[k].no, "toc", f"目录没有印出「{title[:16]}」的页码")
         draft.paragraphs = journal_paragraphs(body, review)
         drafts.append(draft)
     for entry in toc:
         if not any(_toc_entry([entry], d.title, d.authors[0]["org"]) for d in drafts):
-            review.note(entry.line, "toc", f"目录 entry 「{entry.title[:16] or entry.org}」 has no article in the text")
+            review.note(entry.line, "toc", f"目录条目「{entry.title[:16] or entry.org}」在正文中没有对应的文章")
     return drafts
 
 
@@ -142,7 +142,7 @@ def journal_paragraphs(lines, review: Review) -> list[str]:
             continue
         if open_paragraph and paragraph and not _heading(text):
             if blank_since:
-                review.note(line.no, "lost-text", "a paragraph runs on across a page break here; check that nothing is lost")
+                review.note(line.no, "lost-text", "段落在这里跨页接续；请核对有无缺文")
             if LATIN_END_RE.search(paragraph[-1]) and LATIN_START_RE.match(text):
                 paragraph += " "
             paragraph += text

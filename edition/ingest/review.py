@@ -1,24 +1,44 @@
-"""The review report: every decision the importer was unsure of, by raw line."""
+"""The review report: every decision the importer was unsure of, by raw line.
+
+Topics are short English keys for code and tests (byline, order, …); the report shows each
+under its Chinese name (``TOPICS``), since the editors who read it work in Chinese.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .punctuation import Change
+
+TOPICS = {
+    "byline": "署名",
+    "column": "栏目",
+    "date": "日期",
+    "furniture": "版面杂项",
+    "lost-text": "缺文",
+    "order": "顺序",
+    "quote": "引号",
+    "removed": "已删去",
+    "title": "标题",
+    "toc": "目录",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Note:
     line: int
-    topic: str  # byline, order, lost-text, title, furniture, removed, date
+    topic: str  # a key of TOPICS
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: [{self.topic}] {self.message}"
+        return f"第{self.line}行 [{TOPICS.get(self.topic, self.topic)}] {self.message}"
 
 
 @dataclass
 class Review:
     notes: list[Note] = field(default_factory=list)
     removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) dropped on purpose
+    punctuation: list[Change] = field(default_factory=list)  # half-width marks made full-width, and unpaired quotes
 
     def note(self, line: int, topic: str, message: str) -> None:
         self.notes.append(Note(line, topic, message))
@@ -29,10 +49,26 @@ class Review:
         ``shown`` is how the report prints it, for characters that cannot be seen.
         """
         self.removed.append((line, text))
-        self.note(line, "removed", f"{why}: {shown or text[:40]}")
+        what = shown or text[:40]
+        self.note(line, "removed", f"{why}：{what}" if what.strip() else why)
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}
         for note in self.notes:
             result[note.topic] = result.get(note.topic, 0) + 1
         return result
+
+    def summary(self) -> str:
+        """`标题 5、顺序 4` (or `无`): what the editor has to check, by topic, in Chinese."""
+        counts = self.counts()
+        return "、".join(f"{TOPICS.get(k, k)} {counts[k]}" for k in sorted(counts, key=_topic_order)) or "无"
+
+    def punctuation_summary(self) -> str:
+        changed = sum(1 for c in self.punctuation if c.changed)
+        unpaired = len(self.punctuation) - changed
+        return f"半角标点改为全角 {changed} 处" + (f"，引号无法配对 {unpaired} 处（未改）" if unpaired else "")
+
+
+def _topic_order(topic: str) -> tuple[int, str]:
+    keys = list(TOPICS)
+    return (keys.index(topic) if topic in keys else len(keys), topic)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import HAN_CLASS
+from .punctuation import SENTINEL_RE
 
 # Wider than Han: next to CJK radicals, punctuation, kana and enclosed or squared signs
 # (U+2E80–U+33FF: 〔, ㈠, ㎡ …) a space is a wrap or letter-spacing artefact, as it is next to 字.
@@ -48,7 +49,8 @@ def undouble(text: str) -> tuple[str, bool]:
     fixed, doubled = [], False
     for part in parts:
         half = len(part) // 2
-        if len(part) >= 4 and len(part) % 2 == 0 and part[:half] == part[half:]:
+        same = SENTINEL_RE.sub('"', part)  # each marked quote is a character of its own (punctuation.mark_quotes)
+        if len(part) >= 4 and len(part) % 2 == 0 and same[:half] == same[half:]:
             fixed.append(part[:half])
             doubled = True
         else:

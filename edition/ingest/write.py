@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 from pypinyin import lazy_pinyin
 
 from ..errors import EnvironmentFault
-from ..facts import HAN_CLASS
+from ..facts import HAN_CLASS, KIND_LABELS
 from ..load import ARTICLE_FILE_RE
 from . import files
 from .drafts import Draft, PageMeta
@@ -45,6 +46,7 @@ class Target:
     page: int = 1
     page_name: str = "要闻"
     force: bool = False
+    setup: list[tuple[Path, bytes]] = field(default_factory=list)  # site.yml, publication.yml the import makes
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -95,7 +97,7 @@ def front_matter(draft: Draft, periodical: bool) -> str:
 
 
 def article_text(draft: Draft, periodical: bool, raw_name: str) -> str:
-    source = f"# imported from {escape_controls(raw_name)}, line {draft.line}\n"
+    source = f"# 导入自 {escape_controls(raw_name)} 第{draft.line}行\n"
     body = "\n\n".join(_escape(p) for p in draft.paragraphs)
     return f"---\n{source}{front_matter(draft, periodical)}---\n\n{body}\n"
 
@@ -114,15 +116,25 @@ def _escape_inline(text: str) -> str:
 
 
 def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) -> str:
-    lines = [f"Import report for {escape_controls(raw.name)} → {escape_controls(str(target.issue_dir))}"
-             + ("" if target.periodical else f", page {target.page} {escape_controls(target.page_name)}"),
-             "", f"{len(drafts)} items; each decision below gives its line in {escape_controls(raw.name)}.", ""]
+    """The review report, in Chinese: the items found, what to check, and every punctuation change."""
+    name = escape_controls(raw.name)
+    page = "" if target.periodical else f"，第{target.page}版 {escape_controls(target.page_name)}"
+    lines = [f"导入报告：{name} → {escape_controls(str(target.issue_dir))}{page}", "",
+             f"共 {len(drafts)} 条稿件；下面每一条都注明它在 {name} 中的行号。", ""]
     for number, draft in enumerate(drafts, 1):
-        authors = "、".join(a.get("name") or a.get("org", "") for a in draft.authors) or "—"
-        lines.append(f"  {number:2d}. [{draft.kind}] {draft.title}  ({authors}; body from line {draft.line})")
-    counts = review.counts()
-    lines += ["", "To check: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), ""]
+        authors = "、".join(a.get("name") or a.get("org", "") for a in draft.authors if a.get("name") or a.get("org"))
+        kind = KIND_LABELS.get(draft.kind, draft.kind)
+        lines.append(f"  {number:2d}. [{kind}] {draft.title}（{authors or '无署名'}；正文自第{draft.line}行）")
+    lines += ["", f"待核对：{review.summary()}", f"标点（GB/T 15834）：{review.punctuation_summary()}；逐处列在报告末尾"
+              if review.punctuation else "标点（GB/T 15834）：无需改动", ""]
     lines += [str(note) for note in sorted(review.notes)]
+    if review.punctuation:
+        lines += ["", "标点改动（行号、列号以原文为准）："]
+        by_line: dict[int, list] = {}
+        for change in review.punctuation:
+            by_line.setdefault(change.line, []).append(change)
+        for line, changes in sorted(by_line.items()):
+            lines.append(f"第{line}行：" + "、".join(f"第{c.column}列 {c}" for c in changes))
     return "\n".join(lines) + "\n"
 
 
@@ -134,10 +146,15 @@ def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta,
     that were there are left as they were).
     """
     publication = target.content / target.publication
+    # every import locks the content folder, so one that makes site.yml or the publication folder
+    # waits for none; the publication's own lock stays, for imports that know only that one
+    whole = not publication.is_dir() or any(path.parent == target.content for path, _ in target.setup)
+    root, name = (target.content, f"{target.publication}-{target.date.isoformat()}") if whole \
+        else (publication, target.date.isoformat())
     try:
-        with files.locked(publication):
-            writes = _planned(raw, target, drafts, meta, review)
-            files.replace_all(publication, target.date.isoformat(), writes, _replaced(target, writes))
+        with files.locked(target.content), (files.locked(publication) if publication.is_dir() else nullcontext()):
+            writes = target.setup + _planned(raw, target, drafts, meta, review)
+            files.replace_all(root, name, writes, _replaced(target, writes))
     except files.Busy as exc:
         raise ImportRefused(str(exc)) from None
     except OSError as exc:  # reading what is there; writing has its own messages
@@ -156,9 +173,9 @@ def _planned(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, rev
     issue_file = issue_dir / "issue.yml"
     existing = read_existing(issue_file, target.periodical) if issue_file.exists() else None
     if existing is not None and not target.force and (target.periodical or existing.declares(target.page)):
-        raise ImportRefused(f"{issue_file} already exists"
-                            + ("" if target.periodical else f" and declares page {target.page}")
-                            + "; pass --force to replace it")
+        raise ImportRefused(f"{issue_file} 已存在"
+                            + ("" if target.periodical else f"，其中已有第{target.page}版")
+                            + "；要替换它，请加 --force")
     # slugs give URLs per issue, so they must not repeat those of the issue's other pages
     taken = Slugs({m.group(2) for path in issue_dir.rglob("*.md") if path.parent != folder
                    for m in [ARTICLE_FILE_RE.match(path.name)] if m})
@@ -169,7 +186,7 @@ def _planned(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, rev
     if folder.is_dir() and not target.force:
         old = sorted(folder.glob("*.md"))
         if old:
-            raise ImportRefused(f"{folder} already holds {len(old)} article(s), e.g. {old[0]}; pass --force to replace them")
+            raise ImportRefused(f"{folder} 中已有 {len(old)} 篇稿件（例如 {old[0]}）；要替换它们，请加 --force")
     suffix = "" if target.periodical else f"-{target.page:02d}"
     writes.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(raw, target, drafts, review).encode("utf-8")))
     keys = additions(meta, existing.meta if existing else {}, target.date.isoformat(), target.date_given)
