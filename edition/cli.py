@@ -1,7 +1,12 @@
-"""Command line: ``python build.py [build|check|import] [options]``.
+"""Command line: ``python build.py [build|check|import|serve|bundle] [options]``.
 
-Exit codes: 0 ok, 1 content errors, 2 usage, 3 environment (a full or read-only disk,
-permissions): each ends with one line that says what failed, where, and the system's error.
+One argparse sub-parser per command, each with its own ``--help`` and only the options that do
+something for it (shared ones are defined once, as parents); an option another command takes is
+a usage error that names it. Arguments that start with an option mean ``build``.
+
+Exit codes: 0 ok, 1 content errors, 2 usage (including a ``serve`` port that cannot be listened
+on), 3 environment (a full or read-only disk, permissions), 130 interrupted: each ends with one
+line, ``build.py COMMAND: error: …``, that says what failed, where, and the system's error.
 """
 
 from __future__ import annotations
@@ -29,44 +34,115 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+COMMANDS = ("build", "check", "import", "serve", "bundle")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 (0 picks a free one), got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build a static digital edition (数字报).")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "import", "serve", "bundle"],
-                        help="build (default): content → site; check: validate content only; "
-                             "import RAW.txt: raw page text → draft articles; "
-                             "serve: build, serve on 127.0.0.1 and rebuild on every change; "
-                             "bundle: build, then zip the site for offline use")
-    parser.add_argument("raw", nargs="?", type=Path, help="import: the raw text of one page (or one periodical issue)")
-    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    parser.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
-    parser.add_argument("--base-url", help="public URL of the site, for canonical links; output stays relative")
-    parser.add_argument("--clean", action="store_true",
-                        help="ignore the previous build's state and build everything")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                        help="worker processes for the search index (default: one per core)")
-    parser.add_argument("--zip", type=Path, metavar="FILE", help="bundle: the zip to write (default: <out>.zip)")
-    parser.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000; 0 picks one)")
-    parser.add_argument("--site", action="store_true",
-                        help="with check: check the built output (--out) for broken links and orphans")
-    imp = parser.add_argument_group("import")
-    imp.add_argument("--publication", metavar="SLUG", help="publication folder under --content")
+    """One sub-parser per command; each takes only the options that do something for it."""
+    def options(*adders) -> argparse.ArgumentParser:
+        shared = argparse.ArgumentParser(add_help=False)
+        for add in adders:
+            add(shared)
+        return shared
+
+    def common(p):
+        p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)")
+        loud = p.add_mutually_exclusive_group()
+        loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        loud.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+
+    def strict(p):
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    def base_url(p):
+        p.add_argument("--base-url", metavar="URL", help="public URL of the site, for canonical links; output stays relative")
+
+    def out(p):
+        p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+
+    def building(p):
+        p.add_argument("--clean", action="store_true", help="ignore the previous build's state and build everything")
+        p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes for the search index (default: one per core)")
+        p.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
+
+    def drafts(p):
+        p.add_argument("--drafts", action="store_true",
+                       help="also build the articles marked `draft: true` (left out by default)")
+
+    builds = [options(common, out, base_url, strict, building)]
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build a static digital edition (数字报).",
+        epilog="`python build.py [options]` is `python build.py build [options]`. "
+               "`python build.py COMMAND --help` lists the options of one command.")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    commands.add_parser("build", parents=[*builds, options(drafts)], help="content → site (the default)",
+                        description="Build the site from the content folder into --out.")
+    check = commands.add_parser("check", parents=[options(common, out, base_url, strict)],
+                                help="validate the content, or the built site, without building",
+                                description="Validate the content folder and list its warnings and drafts; "
+                                            "with --site, check the built site in --out instead.")
+    check.add_argument("--site", action="store_true",
+                       help="check the built output (--out) for broken links and orphans")
+    imp = commands.add_parser("import", parents=[options(common)], help="raw page text → draft articles",
+                              description="Turn the raw text of one page (or one periodical issue) into draft "
+                                          "articles, an issue.yml entry and a review report.")
+    imp.add_argument("raw", nargs="?", type=Path, metavar="RAW.txt",
+                     help="the raw text of one page (or one periodical issue)")
+    imp.add_argument("--publication", metavar="SLUG", help="publication folder under --content (required)")
     imp.add_argument("--date", metavar="YYYY-MM-DD", help="issue date, when the page does not print one")
     imp.add_argument("--page", type=_positive, default=1, metavar="N", help="page (版面) number (default 1)")
     imp.add_argument("--page-name", default="", metavar="NAME", help="版名 (default 要闻 for page 1, else 第N版)")
     imp.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
-    loud = parser.add_mutually_exclusive_group()
-    loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    loud.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+    serve = commands.add_parser(
+        "serve", parents=builds, help="build with drafts, serve on 127.0.0.1 and rebuild on every change",
+        description="Build (drafts included, as a preview should show them), serve the site and rebuild "
+                    "whenever the content or the templates change; open pages reload by themselves.")
+    serve.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                       help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 shows the "
+                            "drafts to the whole network)")
+    serve.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    serve.set_defaults(drafts=True)
+    bundle = commands.add_parser("bundle", parents=[*builds, options(drafts)],
+                                 help="build, then zip the site for reading offline",
+                                 description="Build, then zip the site with a 使用说明 page, for reading offline.")
+    bundle.add_argument("--zip", type=Path, metavar="FILE", help="the zip to write (default: <out>.zip)")
     return parser
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments, ``build`` when they start with an option; an option the command does not
+    take is a usage error of that command (exit 2) that says which command takes it."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+        takers = {}
+        for option in (e.split("=", 1)[0] for e in extra if e.startswith("-")):
+            takers[option] = [name for name, sub in subparsers.items()
+                              if name != args.command and option in sub._option_string_actions]
+        hints = [f"{option} is an option of {' and '.join(names)}" for option, names in takers.items() if names]
+        hints += [f"the command comes first: build.py {word} [options]" for word in extra if word in COMMANDS][:1]
+        subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}"
+                                       + (f" ({'; '.join(hints)})" if hints else ""))
+    return args
 
 
 def _options(args):
     from .pipeline import Options
 
     return Options(content=args.content, out=args.out, templates=args.templates, base_url=args.base_url,
-                   clean=args.clean, strict=args.strict, jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())
+                   clean=args.clean, strict=args.strict, jobs=args.jobs, drafts=args.drafts,
+                   progress=not args.quiet and sys.stderr.isatty())
 
 
 def _print_warnings(args, warnings) -> None:
@@ -142,7 +218,7 @@ def bundle(args) -> int:
 def check(args) -> int:
     if args.site:
         if not (args.out / "index.html").is_file():
-            print(f"build.py: error: {args.out} holds no built site (no index.html)", file=sys.stderr)
+            print(f"build.py check: error: {args.out} holds no built site (no index.html)", file=sys.stderr)
             return 1
         from .sitecheck import check_site
 
@@ -173,80 +249,102 @@ def import_raw(args) -> int:
     """Raw page text → draft articles, an issue.yml entry and a review report."""
     from .ingest import import_text
     from .ingest.normalise import read_raw
+    from .ingest.sitefile import listed_site_yaml, new_publication_yaml, new_site_yaml, slug_problem
     from .ingest.write import ImportRefused, Target, write_import
 
     def usage(message: str) -> int:
-        print(f"build.py import: error: {message}", file=sys.stderr)
+        print(f"build.py import: error: {_printable(message)}", file=sys.stderr)
         return 2
 
     if args.raw is None or not args.raw.is_file():
-        return usage(f"raw text file {_printable(str(args.raw))} not found" if args.raw else
-                     "give the raw text file: import RAW.txt")
+        return usage(f"找不到原文文件 {args.raw}" if args.raw else "请给出原文文件：import RAW.txt")
     if not args.publication:
-        return usage("--publication SLUG is required")
-    if not (args.content / "site.yml").is_file():
-        return usage(f"{args.content / 'site.yml'} not found: {args.content} is not a content folder yet; create "
-                     f"site.yml first (the content format: {PROJECT / 'content' / 'README.md'})")
+        return usage("请用 --publication SLUG 给出报刊文件夹名")
+    site_file = args.content / "site.yml"
     pub_file = args.content / args.publication / "publication.yml"
-    if not pub_file.is_file():
-        return usage(f"{pub_file} not found; create the publication first, and list `{args.publication}` under "
-                     f"`publications` in site.yml (the content format: {PROJECT / 'content' / 'README.md'})")
-    problems = Problems()
-    doc = read_yaml_file(pub_file, problems)
-    if doc is None:
-        raise ContentError(problems.items)
-    kind = doc.meta.get("kind", "newspaper")
+    setup, made = [], []  # site.yml and publication.yml made for a new folder or publication, and what to say
+    if pub_file.is_file():
+        problems = Problems()
+        doc = read_yaml_file(pub_file, problems)
+        if doc is None:
+            raise ContentError(problems.items)
+        kind = doc.meta.get("kind", "newspaper")
+    else:
+        if slug_problem(args.publication):
+            return usage(slug_problem(args.publication))
+        kind = "newspaper"
+        setup.append((pub_file, new_publication_yaml(args.publication, kind)))
+        made.append(f"已创建 {pub_file}（新报刊，按{'期刊' if kind == 'periodical' else '报纸'}建立；请填写报刊名称）")
+    if not site_file.is_file():
+        setup.insert(0, (site_file, new_site_yaml(args.publication)))
+        made.insert(0, f"已创建 {site_file}（请填写报名；内容格式见 {PROJECT / 'content' / 'README.md'}）")
+    elif not pub_file.is_file():
+        listed = listed_site_yaml(site_file, args.publication)
+        if listed is not None:
+            setup.insert(0, (site_file, listed))
+            made.insert(0, f"已在 {site_file} 的 publications 中加入 {args.publication}")
     result = import_text(read_raw(args.raw), periodical=kind == "periodical")
     given = None
     if args.date:
         try:
             given = dt.date.fromisoformat(args.date)
         except ValueError:
-            return usage(f"--date {args.date} is not a date like 2022-06-28")
+            return usage(f"--date {args.date} 不是日期，请写成 2022-06-28 这样")
     printed = dt.date.fromisoformat(result.meta.date) if result.meta.date else None
     if printed and given and printed != given:
-        return usage(f"--date {given} contradicts the date printed on line {result.meta.date_line}: {printed}")
+        return usage(f"--date {given} 与第{result.meta.date_line}行印的日期 {printed} 不符")
     if not (printed or given):
-        return usage(f"{_printable(str(args.raw))} prints no date; pass --date YYYY-MM-DD")
+        return usage(f"{args.raw} 没有印出日期；请用 --date YYYY-MM-DD 给出")
     target = Target(args.content, args.publication, kind == "periodical", printed or given,
                     date_given=printed is None, page=args.page,
-                    page_name=args.page_name or ("要闻" if args.page == 1 else f"第{args.page}版"), force=args.force)
+                    page_name=args.page_name or ("要闻" if args.page == 1 else f"第{args.page}版"), force=args.force,
+                    setup=setup)
     try:
         written = write_import(args.raw, target, result.drafts, result.meta, result.review)
     except ImportRefused as exc:
-        print(f"build.py import: {exc}; nothing was written", file=sys.stderr)
+        print(f"build.py import: {_printable(str(exc))}；未写入任何文件", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"wrote {_printable(str(path))}")
+    for line in made:
+        print(_printable(line))
+    for path in written[len(setup):]:
+        print(f"已写入 {_printable(str(path))}")
     if not args.quiet:
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(result.review.counts().items()))
-        print(f"imported {len(result.drafts)} draft items from {_printable(str(args.raw))}; "
-              f"to check: {counts or 'nothing'}")
-        print(f"review {_printable(str(written[-2]))}, fix the drafts, remove `draft: true`, "
-              f"then run `python build.py check --content {_printable(str(args.content))}`")
+        review = result.review
+        report = next(p for p in written if p.name.startswith("import-report"))
+        content = _printable(str(args.content))
+        here = Path.cwd() / "build.py"
+        program = "build.py" if here.is_file() and here.resolve() == (PROJECT / "build.py").resolve() \
+            else _printable(str(PROJECT / "build.py"))
+        folder = args.content.resolve() if not args.content.name else args.content
+        out = _printable(str(folder.parent / ("site" if folder.name == "content" else f"{folder.name}-site")))
+        print(f"已导入 {len(result.drafts)} 条稿件草稿（来自 {_printable(str(args.raw))}）；待核对：{review.summary()}；"
+              f"标点：{review.punctuation_summary() if review.punctuation else '无需改动'}")
+        print(f"请对照 {_printable(str(report))} 核对草稿，删去 `draft: true`，"
+              f"然后运行 `python {program} check --content {content}`")
+        print(f"预览（草稿也编入网站）：`python {program} --content {content} --out {out} --drafts`；"
+              f"草稿都核对完后，去掉 --drafts 即是正式构建")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command != "import" and args.raw is not None:
-        print(f"build.py: error: unexpected argument {args.raw}", file=sys.stderr)
+    args = _parse(argv)
+    builds = args.command in ("build", "serve", "bundle")
+
+    def usage(message: str) -> int:
+        print(f"build.py {args.command}: error: {message}", file=sys.stderr)
         return 2
-    if args.command in ("build", "serve", "bundle") and not LUNR_JS.is_file():
-        print(f"build.py: error: {LUNR_JS} not found; install the pinned search assets with `npm ci`",
-              file=sys.stderr)
-        return 2
+
+    if builds and not LUNR_JS.is_file():
+        return usage(f"{LUNR_JS} not found; install the pinned search assets with `npm ci`")
     if not (args.command == "check" and args.site) and not args.content.is_dir():
-        print(f"build.py: error: content folder {args.content} not found", file=sys.stderr)
-        return 2
-    unsafe = _unsafe_output(args) if args.command in ("build", "serve", "bundle") else ""
-    unsafe = unsafe or _unsafe_base_url(args)
+        return usage(f"content folder {args.content} not found")
+    unsafe = _unsafe_output(args) if builds else ""
+    unsafe = unsafe or (_unsafe_base_url(args) if args.command != "import" else "")
     if not unsafe and args.command == "bundle":
         from .bundle import unsafe_target
         unsafe = unsafe_target(args.zip, args.content, args.out)
     if unsafe:
-        print(f"build.py: error: {unsafe}", file=sys.stderr)
-        return 2
+        return usage(unsafe)
     try:
         if args.command == "serve":
             from .serve import serve
@@ -271,12 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     except (EnvironmentFault, OSError) as exc:
         fault = exc if isinstance(exc, EnvironmentFault) else EnvironmentFault.from_os_error(
             "cannot use", exc)
-        print(f"build.py: error: {_printable(str(fault))}{_left(args)}", file=sys.stderr)
+        print(f"build.py {args.command}: error: {_printable(str(fault))}{_left(args)}", file=sys.stderr)
         return 3
 
 
 def _left(args) -> str:
     """What a command that stopped half-way left as it was."""
-    return {"import": "; the drafts are as they were", "check": ""}.get(
-        args.command, f"; {args.out} holds the last complete build")
+    if args.command in ("import", "check"):  # import takes no --out
+        return "; the drafts are as they were" if args.command == "import" else ""
+    return f"; {args.out} holds the last complete build"
 

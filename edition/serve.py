@@ -1,10 +1,14 @@
-"""Live preview: ``python build.py serve`` builds, serves the site on 127.0.0.1, and
-rebuilds on every change to the content or the templates.
+"""Live preview: ``python build.py serve`` builds, drafts included (``Options.drafts``, as a
+preview shows them), serves the site on 127.0.0.1 (``--host`` for another address), and
+rebuilds on every change to the content or the templates. It listens before the first build, so a
+port that is taken (or any address it cannot bind) is one line and exit 2, and nothing is built;
+``--port 0`` picks a free port and the printed URL has the one it got.
 
 The site on disk stays exactly what ``build`` writes; the reload script is
 added to HTML pages only as they are served. The server answers only requests
 addressed to it by the name of the address it listens on (``127.0.0.1:PORT``,
-``localhost:PORT``, ``[::1]:PORT``), so that a web page cannot reach the drafts by
+``localhost:PORT``, ``[::1]:PORT``, the ``--host`` given, and when that is every address, 0.0.0.0
+or ::, any IP address: never another name), so that a web page cannot reach the drafts by
 rebinding a name of its own to 127.0.0.1 (421 otherwise), and only paths that
 are the site's: percent-encoded UTF-8 without control characters, never above
 the site's folder (400 otherwise). Open pages ask the server every
@@ -15,10 +19,14 @@ banner while the last good site stays up.
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import ipaddress
 import json
 import re
+import socket
+import socketserver
 import sys
 import threading
 import time
@@ -26,7 +34,7 @@ import traceback
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
-from .errors import ContentError
+from .errors import ContentError, UsageError
 from .scan import scan
 
 STATUS = "/__edition/status"
@@ -132,6 +140,11 @@ def site_path(target: str) -> str | None:
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse lookup of the address, which can wait on DNS."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
     def handle_error(self, request, client_address) -> None:
         """One line, not a traceback; a browser that went away is no error at all."""
         error = sys.exc_info()[1]
@@ -139,7 +152,64 @@ class _Server(http.server.ThreadingHTTPServer):
             print(f"serve: a request failed: {type(error).__name__}: {error}", file=sys.stderr)
 
 
-def _handler(out: Path, preview: Preview):
+def _literal(name: str):
+    """The IP address a host name is written as (``[::1]`` bracketed or not), or None."""
+    try:
+        return ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return None
+
+
+def allowed_host(header: str, host: str, port: int) -> bool:
+    """Whether a Host header names this server: a loopback name or the --host it listens on, with
+    its port (or none, on port 80); when it listens on every address (0.0.0.0, ::), any IP address
+    written as such. Never some other name, which a page could have pointed at this machine."""
+    header = header.strip().lower()
+    if header.endswith("]") or ":" not in header:
+        name, given = header, "80"  # browsers leave the default port out
+    else:
+        name, _, given = header.rpartition(":")
+    if given != str(port):
+        return False
+    listening = _literal(host)
+    if name in LOOPBACK_NAMES or name == host.lower() or (listening and _literal(name) == listening):
+        return True
+    return bool(listening and listening.is_unspecified and _literal(name))
+
+
+def url(host: str, port: int) -> str:
+    """The address to open: the loopback one when listening on every address."""
+    address = _literal(host)
+    if address and address.is_unspecified:
+        host = "127.0.0.1" if address.version == 4 else "::1"
+        address = _literal(host)
+    return f"http://[{host}]:{port}/" if address and address.version == 6 else f"http://{host}:{port}/"
+
+
+def listen(host: str, port: int, handler) -> _Server:
+    """The server bound to host:port, or a UsageError that says in one line why it cannot be."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if not host.strip():
+        raise UsageError("--host is empty; pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every address)")
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"cannot listen on {where}: no such address ({getattr(exc, 'strerror', None) or exc}); "
+                         "pass --host 127.0.0.1 or another address of this machine") from None
+    server_class = type("Server", (_Server,), {"address_family": family})
+    try:
+        return server_class((host, port), handler)
+    except OSError as exc:
+        why = {errno.EADDRINUSE: "address already in use; another program (another `build.py serve`?) "
+                                 "listens there: stop it, or pass --port N (--port 0 picks a free one)",
+               errno.EACCES: "permission denied; ports below 1024 need root: pass --port N above 1023, "
+                             "or --port 0 to pick a free one",
+               errno.EADDRNOTAVAIL: "no such address on this machine; pass --host 127.0.0.1 or one of its "
+                                    "addresses"}.get(exc.errno, (exc.strerror or str(exc)).lower())
+        raise UsageError(f"cannot listen on {where}: {why}") from None
+
+
+def _handler(out: Path, preview: Preview, host: str):
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:  # the terminal is for build messages
             pass
@@ -150,11 +220,8 @@ def _handler(out: Path, preview: Preview):
                 return False
             port = self.server.server_address[1]
             hosts = self.headers.get_all("Host") or []
-            allowed = {f"{name}:{port}" for name in LOOPBACK_NAMES}
-            if port == 80:  # browsers leave the default port out
-                allowed.update(LOOPBACK_NAMES)
-            if len(hosts) != 1 or hosts[0].strip().lower() not in allowed:
-                self.send_error(421, "Misdirected Request", f"this preview answers only to http://127.0.0.1:{port}/")
+            if len(hosts) != 1 or not allowed_host(hosts[0], host, port):
+                self.send_error(421, "Misdirected Request", f"this preview answers only to {url(host, port)}")
                 return False
             if site_path(self.path) is None:
                 self.send_error(400, "Bad Request", "not a path of the site")
@@ -194,12 +261,21 @@ def _handler(out: Path, preview: Preview):
 
 def serve(args, build) -> int:
     preview = Preview(args, build)
-    watched = [args.content, args.templates]
-    before = snapshot(watched)  # taken first: an edit made while the first build runs is seen
-    preview.rebuild()
-    server = _Server(("127.0.0.1", args.port), _handler(args.out, preview))
+    # bound before the first build: a port that is taken is said at once, and nothing is built
+    server = listen(args.host, args.port, _handler(args.out, preview, args.host))
+    try:
+        watched = [args.content, args.templates]
+        before = snapshot(watched)  # taken first: an edit made while the first build runs is seen
+        preview.rebuild()
+    except BaseException:
+        server.server_close()
+        raise
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving {args.out} at http://127.0.0.1:{server.server_address[1]}/ — watching "
+    address = _literal(args.host)
+    if not (address.is_loopback if address else args.host.lower() == "localhost"):
+        print(f"note: listening on {args.host}, not only this machine: anyone who can reach it sees the drafts",
+              flush=True)
+    print(f"serving {args.out} at {url(args.host, server.server_address[1])} — drafts shown; watching "
           f"{args.content} and {args.templates}; Ctrl-C stops", flush=True)
     try:
         while True:
@@ -213,4 +289,5 @@ def serve(args, build) -> int:
         print("stopped", flush=True)
     finally:
         server.shutdown()
+        server.server_close()
     return 0

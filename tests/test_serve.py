@@ -115,3 +115,27 @@ def test_any_other_host_is_refused_so_dns_rebinding_cannot_read_drafts(preview, 
 
 def test_two_host_headers_are_refused(preview):
     assert request(preview[0], "/", extra=("evil.example",)) == 421
+
+
+@pytest.mark.parametrize("host, header, answers", [
+    ("127.0.0.1", "127.0.0.1:8000", True), ("127.0.0.1", "[::1]:8000", True), ("127.0.0.1", "10.0.0.5:8000", False),
+    ("127.0.0.1", "127.0.0.1:8001", False), ("127.0.0.1", "127.0.0.1", False),
+    ("10.0.0.5", "10.0.0.5:8000", True), ("10.0.0.5", "10.0.0.6:8000", False),  # the --host given, by its address
+    ("desk.lan", "DESK.lan:8000", True), ("desk.lan", "evil.example:8000", False),  # ... or by its name
+    ("0.0.0.0", "192.168.1.20:8000", True), ("0.0.0.0", "[fe80::1]:8000", True),  # every address: any address
+    ("0.0.0.0", "evil.example:8000", False), ("::", "rebound.example:8000", False),  # never a name of a page's
+    ("::1", "[::1]:8000", True), ("::1", "[::1]", False),
+])
+def test_with_host_it_answers_to_that_address_and_never_to_another_name(host, header, answers):
+    from edition.serve import allowed_host
+
+    assert allowed_host(header, host, 8000) is answers
+
+
+@pytest.mark.parametrize("host, url", [("127.0.0.1", "http://127.0.0.1:8000/"), ("0.0.0.0", "http://127.0.0.1:8000/"),
+                                       ("::", "http://[::1]:8000/"), ("::1", "http://[::1]:8000/"),
+                                       ("desk.lan", "http://desk.lan:8000/")])
+def test_the_printed_url_is_one_a_browser_on_this_machine_can_open(host, url):
+    from edition.serve import url as printed
+
+    assert printed(host, 8000) == url
