@@ -17,6 +17,7 @@ Every problem is collected, with its ``path:line``; ``load`` raises one
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import posixpath
 import re
 import unicodedata
@@ -44,6 +45,12 @@ PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
 MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
 RECORD_VERSION = 2  # of the tuples below, as the build state keeps them
+# What the importer writes where only an editor knows the answer (edition/ingest uses these too);
+# `check` warns about each one left, and the site never shows the instruction to readers.
+DATE_UNPRINTED = "报头未印日期"  # what readers are told of a date the masthead did not print
+DATE_TODO = "导入时以 --date 给出，请核实并写明依据"
+DATE_PLACEHOLDER = f"{DATE_UNPRINTED}；{DATE_TODO}"  # issue.yml `date_approximate`
+TITLE_PLACEHOLDER = "（标题待补）"  # an article whose title the importer could not find
 _INVISIBLE = dict.fromkeys(facts.INVISIBLE + facts.BLANK)  # removed from one-line metadata
 
 
@@ -155,6 +162,27 @@ def _shown(value) -> str:
     return _cut(repr(value), 40)
 
 
+def _guess(key: str, known) -> str | None:
+    """The known field an unknown key most likely means: one spelt alike (`titel`), or one typed
+    with a full-width colon in a flow mapping (`{number：1}` has the key `number：1`)."""
+    head = key.split("：", 1)[0].strip()
+    if head != key and head in known:
+        return head
+    found = difflib.get_close_matches(key, sorted(known), n=1)
+    return found[0] if found else None
+
+
+def _unknown(key: str, guess: str, ignored: str = "", required: str = "") -> str:
+    colon = '; 全角冒号「：」: use an ASCII colon ":"' if "：" in key else ""
+    return f"unknown field `{_cut(key)}`{ignored}; did you mean `{guess}`?{required}{colon}"
+
+
+def _misspelt(node, known) -> str:
+    """What to add to a message about ``node`` for each of its keys that looks like a known field."""
+    guesses = [(key, _guess(key, known)) for key in node if key not in known] if isinstance(node, Node) else []
+    return "".join(f"; {_unknown(key, guess)}" for key, guess in guesses if guess)
+
+
 WHOLE_NUMBER_RE = re.compile(r"^\+?[0-9]{1,15}$")
 
 
@@ -203,9 +231,25 @@ class _Fields:
 
     def __init__(self, doc: Document, node: Node, problems: Problems, allowed: set[str]):
         self.doc, self.node, self.problems = doc, node, problems
+        self.misspelt: dict[str, tuple[str, int]] = {}  # absent field → the key typed for it, its warning
         for key in node:
             if key not in allowed:
-                self.warn(key, f"unknown field `{_cut(key)}` (ignored)")
+                guess = _guess(key, allowed)
+                if guess is None:
+                    self.warn(key, f"unknown field `{_cut(key)}` (ignored)")
+                    continue
+                if guess not in node:
+                    self.misspelt.setdefault(guess, (key, len(problems.items)))
+                self.warn(key, _unknown(key, guess, " (ignored)"))
+
+    def missing(self, key: str, message: str = "") -> None:
+        """A required field that is absent: one error, at the key typed for it if there is one."""
+        if key in self.misspelt:  # the warning about that key becomes the error
+            typed, index = self.misspelt[key]
+            self.problems.items[index] = Problem(str(self.doc.path), self.line(typed),
+                                                 _unknown(typed, key, required=f" (`{key}` is required)"))
+        else:
+            self.error(None, message or f"missing required field `{key}`")
 
     def line(self, key: str | None = None) -> int:
         base = self.node.line_of(key) if key else self.node.line
@@ -220,8 +264,10 @@ class _Fields:
     def text(self, key: str, required: bool = False) -> str:
         value = self.node.get(key)
         if value is None or value == "":
-            if required:
-                self.error(key if key in self.node else None, f"missing required field `{key}`")
+            if required and key in self.node:
+                self.error(key, f"missing required field `{key}`")
+            elif required:
+                self.missing(key)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(key, f"`{key}` must be text, not {_kind_of(value)}")
@@ -255,7 +301,7 @@ class _Fields:
         value = self.node.get(key)
         if value is None:
             if required:
-                self.error(None, f"missing required field `{key}`")
+                self.missing(key) if key not in self.node else self.error(None, f"missing required field `{key}`")
             return None
         return parse_date(value, lambda msg: self.error(key, msg), key)
 
@@ -293,7 +339,8 @@ def _authors(fields: _Fields) -> tuple:
                 authors.append((name, "" if key == "org" else author.text("role"), key == "org"))
         else:
             line = (item.line if isinstance(item, Node) else fields.node.line_of("authors")) + fields.doc.line_offset
-            fields.problems.error(fields.doc.path, line, "each author needs `name` (with optional `role`) or `org`")
+            fields.problems.error(fields.doc.path, line, "each author needs `name` (with optional `role`) or `org`"
+                                  + _misspelt(item, {"name", "role", "org"}))
     unique = tuple(dict.fromkeys(authors))
     if len(unique) < len(authors):
         fields.warn("authors", "an author is listed twice; the repeat is ignored")
@@ -305,7 +352,8 @@ def _corrections(fields: _Fields) -> tuple:
     for item in fields.mapping_list("corrections"):
         line = (item.line if isinstance(item, Node) else fields.node.line_of("corrections")) + fields.doc.line_offset
         if not isinstance(item, Node) or "date" not in item or item.get("note") in (None, ""):
-            fields.problems.error(fields.doc.path, line, "each correction needs `date` and `note`")
+            fields.problems.error(fields.doc.path, line, "each correction needs `date` and `note`"
+                                  + _misspelt(item, {"date", "note"}))
             continue
         correction = _Fields(fields.doc, item, fields.problems, {"date", "note"})
         date, note = correction.date("date"), correction.text("note", required=True)
@@ -330,6 +378,9 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     match = ARTICLE_FILE_RE.match(name)
     f = _Fields(doc, doc.meta, problems, ARTICLE_FIELDS)
     title = f.text("title", required=True)
+    if title == TITLE_PLACEHOLDER:
+        f.warn("title", f"the title is still the importer's placeholder {TITLE_PLACEHOLDER}: give the article "
+                        "its title")
     slug = f.text("id") or match.group(2)
     where = "id" if "id" in doc.meta else None
     fix = "change the id" if where else "rename the file or set `id`"
@@ -351,7 +402,8 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     id_line = f.line("id") if "id" in doc.meta else 0
     draft = f.flag("draft")
     if draft:
-        f.warn("draft", "draft: review it against the import report, then remove `draft: true`")
+        f.warn("draft", "draft: review it against the import report, then remove `draft: true`; until then "
+                        "builds leave it out (`build --drafts` shows it, marked 草稿)")
     if len(raw) > LONG_ARTICLE_BYTES:
         problems.warn(shown, doc.body_line, f"the file is {len(raw) / 1e6:.1f} MB, longer than any printed article: "
                                             "check that a whole file was not pasted in; readers download all of it "
@@ -361,6 +413,11 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     body = markup.render_body(doc.body, lambda src: media_url(media_base, src))
     for offset, message, severity in body.problems:
         (problems.error if severity == "error" else problems.warn)(shown, doc.body_line + offset, message)
+    from .ingest.punctuation import content_warnings  # the importer's GB/T 15834 rules: check and import agree
+    headlines = [(f.line(key), value) for key, value in (("title", title), ("kicker", kicker), ("subtitle", subtitle))
+                 if value]
+    for line, message in content_warnings(headlines, doc.body, doc.body_line):
+        problems.warn(shown, line, message)
     assets = []
     for src, offset, image in body.assets:
         line = doc.body_line + offset
@@ -394,7 +451,7 @@ def parse_issue(shown: str, raw: bytes, periodical: bool) -> Parsed:
     date = f.date("date", required=True)
     if date is None:
         return _outcome(None, None, problems)
-    record_fields = dict(date_approximate=f.text("date_approximate"), total_number=f.integer("total_number"),
+    record_fields = dict(date_approximate=_date_reason(f), total_number=f.integer("total_number"),
                          number=f.integer("number"), lunar=f.text("lunar"))
     weekday = f.text("weekday")
     if weekday and weekday != facts.weekday(date):
@@ -414,6 +471,18 @@ def parse_issue(shown: str, raw: bytes, periodical: bool) -> Parsed:
     return _outcome(tuple(record), None, problems)
 
 
+def _date_reason(f: _Fields) -> str:
+    """`date_approximate` as readers may see it: the importer's instruction to the editor is a
+    warning, never reader text (the date still shows as inferred, for the reason the page gave)."""
+    reason = f.text("date_approximate")
+    if DATE_TODO not in reason:
+        return reason
+    f.warn("date_approximate", f"`date_approximate` still holds the importer's placeholder 「{DATE_TODO}」: check "
+                               "the date and write how it was found (e.g. 据文末日期推定); until then the site shows "
+                               "the date as inferred, without that sentence")
+    return reason.replace(DATE_TODO, "").strip("；;，, ") or DATE_UNPRINTED
+
+
 def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
     pages, seen = [], set()
     for item in f.mapping_list("pages"):
@@ -423,7 +492,8 @@ def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
         pf = _Fields(doc, item, problems, PAGE_FIELDS)
         number, name = pf.integer("number"), pf.text("name", required=True)
         if number is None or number < 1:
-            pf.error("number" if "number" in item else None, "page `number` must be 1 or more")
+            pf.error("number", "page `number` must be 1 or more") if "number" in item else pf.missing(
+                "number", "page `number` must be 1 or more")
             continue
         if number in seen:
             pf.error("number", f"page {number} is declared twice")
@@ -462,7 +532,8 @@ def _region_specs(doc: Document, pf: _Fields, item: Node, problems: Problems) ->
     for region in pf.mapping_list("regions"):
         line = doc.line_offset + (region.line if isinstance(region, Node) else pf.line("regions"))
         if not isinstance(region, Node) or set(region) != {"article", "box"}:
-            problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`")
+            problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`"
+                           + _misspelt(region, {"article", "box"}))
             continue
         typed = region["box"]
         box = [decimal(v) for v in typed] if isinstance(typed, list) and len(typed) == 4 else []
@@ -633,10 +704,15 @@ class _Pending:
 class Issues:
     """Loads issues in full: the records of unchanged files come from ``records`` (a function
     from issue ids to {content path: (digest, record)}, the build state's), the rest are parsed,
-    on all cores."""
+    on all cores.
 
-    def __init__(self, content: Content, records=lambda ids: {}, jobs: int = 1):
-        self.content, self.records, self.jobs = content, records, jobs
+    With ``drafts`` False (a build without ``--drafts``) an article marked ``draft: true`` is
+    left out of its issue as if its file were absent (it is still parsed and checked, and its
+    warnings count), a region naming it is dropped, and an issue whose every article is a
+    draft is left out whole: loaded as ``LoadedIssue`` with no issue and no summary."""
+
+    def __init__(self, content: Content, records=lambda ids: {}, jobs: int = 1, drafts: bool = True):
+        self.content, self.records, self.jobs, self.drafts = content, records, jobs, drafts
 
     def all(self) -> dict[str, LoadedIssue]:
         return self.load([i for ids in self.content.folders.values() for i in ids])
@@ -697,7 +773,8 @@ class Issues:
                         problems.error(content.shown(stray), 1,
                                        "a newspaper's articles belong in a page folder such as 01/")
                 elif int(name) not in declared:
-                    problems.error(meta, record.pages_line, f"page folder `{name}/` is not declared under `pages`")
+                    if not any(p.path == meta and p.severity == "error" for p in problems.items):  # else said there
+                        problems.error(meta, record.pages_line, f"page folder `{name}/` is not declared under `pages`")
                 elif int(name) in page_folders:
                     problems.error(content.shown(child), 1, f"a second folder for page {int(name)}; keep one of them")
                 else:
@@ -732,13 +809,18 @@ class Issues:
                       dir=urls.issue_dir(pub.slug, date), url=urls.issue(pub.slug, date),
                       data_url=urls.issue_data(pub.slug, date), id=issue_id)
         assets = []  # (site path, source, digest, where it is named: path and line)
+        missing = []  # (page number, "pdf" or "image") of page files not there yet (a late scan)
         for page_record in record.pages:
             page = Page(page_record.number, page_record.name, page_record.line, editor=page_record.editor,
                         staff=dict(page_record.staff), issue=issue, url=urls.page(pub.slug, date, page_record.number))
             for key, src, line in page_record.files:
                 rel = f"{issue_id}/{src}"
-                if not content.is_file(rel):
-                    problems.error(meta, line, f"{key} file `{_cut(src)}` not found")
+                if not content.is_file(rel):  # the text is published now, the scan when it arrives
+                    regions = len(page_record.regions) if key == "image" else 0
+                    dropped = f" and without its {regions} region{'s' * (regions > 1)}" if regions else ""
+                    problems.warn(meta, line, f"{key} file `{_cut(src)}` not found: page {page.number} is built "
+                                              f"without it{dropped} until the file is there")
+                    missing.append((page.number, key))
                     continue
                 setattr(page, key, urls.issue_file(pub.slug, date, src))
                 assets.append((getattr(page, key), content.shown(rel), scan.files[rel].digest, meta, line))
@@ -757,25 +839,42 @@ class Issues:
                         issue.asset_data[page.image] = clean
                         assets[-1] = (page.image, content.shown(rel), bytes_digest(clean), meta, line)
             issue.pages.append(page)
+        if missing:  # what the issue's pages show changes when the file arrives, though issue.yml does not
+            issue.meta_digest = digest_of(issue.meta_digest, missing)
         pages = {page.number: page for page in issue.pages}
         articles = []
+        held: dict[int, set] = {}  # slugs of the drafts left out, by page number (0 in a periodical)
+        unread: set[int] = set()  # pages with an article whose file could not be read
+        drafts = read = 0
         for rel in files:
-            if rel not in p.records:
+            if rel not in p.records:  # unreadable (reported): a region may name it, by slug or by its id
+                unread.add(int(posixpath.basename(posixpath.dirname(rel))) if pub.kind == "newspaper" else 0)
                 continue
             article = article_from_record(p.records[rel][1], content.shown(rel), issue)
             r = ArticleRecord._make(p.records[rel][1])
             folder = posixpath.dirname(rel)
             media_base = "" if pub.kind == "periodical" else posixpath.basename(folder)
+            left_out = article.draft and not self.drafts
             for src, line in r.assets:
                 file = posixpath.normpath(f"{folder}/{src}")
                 if not content.is_file(file):
                     problems.error(article.source, line, f"`{_cut(src)}` not found")
-                else:
+                elif not left_out:
                     assets.append((issue.dir + media_url(media_base, src), content.shown(file),
                                    scan.files[file].digest, article.source, line))
+            drafts, read = drafts + article.draft, read + 1
+            if left_out:
+                held.setdefault(int(posixpath.basename(folder)) if pub.kind == "newspaper" else 0, set()).add(r.slug)
+                continue
             if pub.kind == "newspaper":
                 article.page = pages[int(posixpath.basename(folder))]
             articles.append(article)
+        if drafts and drafts == read:
+            problems.warn(meta, record.line, "every article of this issue is a draft, so builds leave the whole "
+                                             "issue out (`build --drafts` shows it): publish an article by removing "
+                                             "its `draft: true`")
+            if not self.drafts:
+                return LoadedIssue(None, None, {}, problems.items, p.records, p.parsed, {})
         if pub.kind == "newspaper":
             for page in issue.pages:
                 page.articles = sorted((a for a in articles if a.page is page), key=lambda a: a.order)
@@ -784,10 +883,12 @@ class Issues:
             for page, page_record in zip(issue.pages, record.pages):
                 on_page = {a.slug: a for a in page.articles}
                 for slug, (x, y, w, h), line in page_record.regions:
-                    if slug not in on_page:
+                    if (page.number, "image") in missing or slug in held.get(page.number, ()):
+                        continue  # dropped with the image's warning; a draft left out goes with its region
+                    if slug not in on_page and page.number not in unread:
                         problems.error(meta, line, f"region for `{slug}`: page {page.number} has no such article "
                                                    f"(its articles: {', '.join(on_page) or 'none'})")
-                    else:
+                    elif slug in on_page:
                         page.regions.append(Region(on_page[slug], x, y, w, h))
             for page in issue.pages:
                 if page.number not in page_folders:
@@ -857,7 +958,8 @@ def listings(issue: Issue) -> dict[str, tuple]:
             ListedPage(page.url, page.label, issue.date, tuple(Headline.of(a) for a in page.articles)))
     for article in issue.articles:
         listed = Listed(article.url, article.kicker, article.title, article.subtitle, article.kind, pub.name,
-                        issue.date, issue.date_approximate, article.page.label if article.page else "")
+                        issue.date, issue.date_approximate, article.page.label if article.page else "",
+                        article.draft)
         if article.column:
             found.setdefault(entry_id("column", pub.slug, article.column), []).append(listed)
         for name in dict.fromkeys(a.name for a in article.authors):
@@ -934,10 +1036,11 @@ class Loaded:
         return [a for issue in self.issues for a in issue.articles]
 
 
-def load_site(folder, base_url: str | None = None) -> Loaded:
-    """Read and check a content folder; raise ContentError listing every error."""
+def load_site(folder, base_url: str | None = None, drafts: bool = True) -> Loaded:
+    """Read and check a content folder; raise ContentError listing every error. Drafts are
+    loaded unless ``drafts`` is False (then as a build without ``--drafts`` sees the content)."""
     content = Content(scan_folder(str(folder)), base_url)
-    loaded = Issues(content).all()
+    loaded = Issues(content, drafts=drafts).all()
     problems = content.problems.items + [p for one in loaded.values() for p in one.problems]
     problems += check_site(content, {i: one.summary for i, one in loaded.items() if one.summary})
     errors = [p for p in problems if p.severity == "error"]

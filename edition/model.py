@@ -54,7 +54,7 @@ class Article:
     start_page: int | None = None  # periodicals: page from the 目录
     corrections: tuple[Correction, ...] = ()
     id_line: int = 0  # line of an explicit `id`, which must be unique site-wide
-    draft: bool = False  # written by the importer and not yet reviewed
+    draft: bool = False  # written by the importer and not yet reviewed: built only with --drafts
     digest: str = ""  # hash of what the file says (parsed): unchanged by a reformatted front matter
     lead: str = ""  # the first paragraph, as plain text
     keywords: tuple[str, ...] = ()  # 关键词, from the words stage
@@ -111,7 +111,7 @@ class Page:
 class Issue:
     source: str  # the issue folder, under the content folder
     date: dt.date
-    date_approximate: str = ""
+    date_approximate: str = ""  # why the date is inferred (never the importer's placeholder)
     total_number: int | None = None
     number: int | None = None
     lunar: str = ""
@@ -160,10 +160,11 @@ class Headline:
     title: str
     subtitle: str
     kind: str
+    draft: bool = False  # built only with --drafts, and marked 草稿 wherever it is listed
 
     @classmethod
     def of(cls, article: Article) -> "Headline":
-        return cls(article.url, article.kicker, article.title, article.subtitle, article.kind)
+        return cls(article.url, article.kicker, article.title, article.subtitle, article.kind, article.draft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,7 @@ class Listed:
     date: dt.date
     date_approximate: str
     page_label: str
+    draft: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ from .state import BuildLock, Delta, State, StateUnusable, new_state, pending_st
 from .words import Segmenter, WordRow, read_dictionary, words
 from .writer import SiteWriter, built_id, changed_folders, remove_leftovers
 
-CODE_SUFFIXES = (".py",)
+CODE_SUFFIXES = (".py", ".txt")  # the package's code and its data (stopwords.txt)
 PAGE_SECONDS = 0.001  # rendering one page, for parallel.map
 
 
@@ -64,6 +64,7 @@ class Options:
     strict: bool = False
     jobs: int = 1
     progress: bool = False  # show a progress bar while producing
+    drafts: bool = False  # build articles marked draft: true (Hugo's --buildDrafts); `serve` turns it on
 
 
 @dataclass
@@ -308,12 +309,14 @@ class _Build:
         o, state, site = self.o, self.state, content.site
         same = {name: bool(state) and state.meta(name) == keys[name] for name in ("global", "parse", "words")}
         records = state.parsed if same["parse"] else (lambda ids: {})
-        loader = Issues(content, records, o.jobs)
+        loader = Issues(content, records, o.jobs, o.drafts)
         dirty = [i for i in content.digests if not same["global"] or i not in old or old[i][0] != content.digests[i]]
         fresh = loader.load(dirty)
         self._check(content, fresh, old)
+        left_out = {i for i, one in fresh.items() if one.issue is None}  # every article a draft (errors raised)
         fresh = {i: one for i, one in fresh.items() if one.issue is not None}
-        summaries = {i: fresh[i].summary if i in fresh else old[i][2] for i in content.digests if i in fresh or i in old}
+        summaries = {i: fresh[i].summary if i in fresh else old[i][2] for i in content.digests
+                     if i in fresh or i in old and i not in left_out}
         self.stage("load")
 
         names = {n for s in summaries.values() for n in s.names}
@@ -352,13 +355,14 @@ class _Build:
 
     def _keys(self, tree_scan: Scan, code: dict) -> dict[str, str]:
         """What invalidates what: code invalidates parsed records; code and dict.txt, words; those,
-        templates, settings and the base URL, every page (the global key)."""
+        templates, settings, the base URL and ``--drafts``, every page (the global key)."""
         files = tree_scan.files
         parse = digest(RECORD_VERSION, code["code"])
         words_key = digest(parse, files["dict.txt"].digest if "dict.txt" in files else None)
         settings = [(rel, e.digest) for rel, e in files.items()
                     if rel == "site.yml" or rel.endswith("/publication.yml") and rel.count("/") == 1]
-        return {"parse": parse, "words": words_key, "global": digest(code["all"], settings, words_key, self.o.base_url)}
+        return {"parse": parse, "words": words_key,
+                "global": digest(code["all"], settings, words_key, self.o.base_url, self.o.drafts)}
 
     def _check(self, content: Content, fresh: dict, old: dict) -> None:
         """Every problem of the content: raise ContentError for errors, keep the warnings."""
@@ -561,10 +565,13 @@ class _Build:
             delta.bodies.update((source[root:], body) for source, body in one.bodies.items())
             delta.listings.update(((entry, issue_id), items) for entry, items in one.listings.items())
         if state:
+            built = {source[root:] for source in word_rows}
             for issue_id in [*fresh, *gone]:
                 kept = set(fresh[issue_id].records) if issue_id in fresh else set()
-                for table in ("parsed", "bodies", "words"):
-                    delta.delete(table, state.keys(table, prefix=issue_id + "/") - kept)
+                for table in ("parsed", "bodies", "words"):  # a draft left out keeps no words: they are
+                    # made again with the names of the bylines of the day it is built
+                    delta.delete(table, state.keys(table, prefix=issue_id + "/") - (kept & built if table == "words"
+                                                                                     else kept))
             delta.delete("listings", [*fresh, *gone])
             delta.delete("issues", gone)
         delta.words = {source[root:]: row for source, row in word_rows.items() if known_words.get(source) != row}

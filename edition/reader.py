@@ -130,14 +130,63 @@ def control_message(char: str, more: int = 0, where: str = "") -> str:
             "in web pages or feeds")
 
 
+# a line that starts like `key：value` or `- key：value`: a key written with a full-width colon
+_FULL_WIDTH_KEY = re.compile(r"[ \t]*(?:-[ \t]+)?[^\s#:'\"\[\]{}][^#:'\"\[\]{}]*：")
+FULL_WIDTH_HINT = '全角冒号「：」 at line {line}: use an ASCII colon ":"'
+TAB_HINT = "tab at line {line}: YAML indents with spaces, not tabs"
+
+
+def yaml_hint(text: str, line: int) -> tuple[int, str] | None:
+    """What an editor most likely typed wrong when YAML fails at (0-based) ``line``: a tab in an
+    indent, or a key with a full-width colon, which YAML reads as text running on into the lines
+    after it. Looked for on that line and the lines before it, back to the last good `key:` line
+    (a full-width colon counts where an ASCII one there gets YAML further); gives the (0-based)
+    line of the mistake and its hint, to format with ``line``."""
+    lines = text.split("\n")
+    line = min(line, len(lines) - 1)
+    window = []
+    for number in range(line, -1, -1):
+        current = lines[number]
+        if "\t" in current[: len(current) - len(current.lstrip(" \t"))]:
+            return number, TAB_HINT
+        if _FULL_WIDTH_KEY.match(current):
+            window.append(number)
+        elif number < line and ":" in current.split("#")[0]:
+            break
+    if window:  # full-width keys, if YAML gets past ``line`` with ASCII colons there: the first is the mistake
+        mended = list(lines)
+        for number in window:
+            mended[number] = mended[number].replace("：", ": ", 1)
+        try:
+            data = yaml.load("\n".join(mended), Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is not None and min(mark.line, text.rstrip("\n").count("\n")) > line:
+                return window[-1], FULL_WIDTH_HINT
+        except (yaml.YAMLError, RecursionError):
+            pass
+        else:
+            if isinstance(data, Node):
+                return window[-1], FULL_WIDTH_HINT
+    return None
+
+
+def _yaml_error(text: str, line: int, message: str, path, problems: Problems, line_offset: int) -> None:
+    """A YAML error at (0-based) ``line``, or at the likely mistake before it, with its hint."""
+    hint = yaml_hint(text, line)
+    if hint:
+        line, message = hint[0], f"{message}; {hint[1].format(line=hint[0] + 1 + line_offset)}"
+    problems.error(path, line + 1 + line_offset, message)
+
+
 def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> Node | None:
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         last = text.rstrip("\n").count("\n")  # libyaml may point past the end of the text
-        line = (min(mark.line, last) + 1 if mark else 1) + line_offset
-        problems.error(path, line, f"invalid YAML: {exc.problem or exc.context}")
+        _yaml_error(text, min(mark.line, last) if mark else 0, f"invalid YAML: {exc.problem or exc.context}", path,
+                    problems, line_offset)
         return None
     except yaml.YAMLError as exc:
         problems.error(path, 1 + line_offset, f"invalid YAML: {exc}")
@@ -149,7 +198,11 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         data = Node()
         data.line, data.key_lines = 1, {}
     if not isinstance(data, Node):
-        problems.error(path, 1 + line_offset, "expected a YAML mapping of `key: value` lines")
+        if isinstance(data, str) and yaml_hint(text, text.rstrip("\n").count("\n")):  # `title：标题` is text
+            _yaml_error(text, text.rstrip("\n").count("\n"), "expected a YAML mapping of `key: value` lines", path,
+                        problems, line_offset)
+        else:
+            problems.error(path, 1 + line_offset, "expected a YAML mapping of `key: value` lines")
         return None
     return data
 

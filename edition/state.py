@@ -49,7 +49,7 @@ from .scan import Entry
 from .words import WordRow
 
 # marshal's format belongs to the Python version, so that is part of the state's version.
-VERSION = f"5/py{sys.version_info[0]}.{sys.version_info[1]}"
+VERSION = f"6/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -310,7 +310,7 @@ class State:
 
 
 def _headline(h) -> tuple:
-    return (h.url, h.kicker, h.title, h.subtitle, h.kind)
+    return (h.url, h.kicker, h.title, h.subtitle, h.kind, h.draft)
 
 
 def encode_summary(s: IssueSummary) -> tuple:
@@ -332,7 +332,7 @@ def encode_items(items: tuple) -> tuple:
     if items and isinstance(items[0], ListedPage):
         return tuple((p.url, p.label, p.date.isoformat(), tuple(map(_headline, p.headlines))) for p in items)
     return tuple((i.url, i.kicker, i.title, i.subtitle, i.kind, i.publication, i.date.isoformat(), i.date_approximate,
-                  i.page_label) for i in items)
+                  i.page_label, i.draft) for i in items)
 
 
 def decode_items(entry: str, rows: tuple) -> tuple:

@@ -60,8 +60,7 @@ CASES = {
     "missing linked file": ({LEAD: article("标题", "见[附件](report.pdf)")}, LEAD, 5, "`report.pdf` not found"),
     "remote image": ({LEAD: article("标题", "![现场](https://example.com/a.jpg)")}, LEAD, 5,
                      "must be a file inside the content folder"),
-    "missing page PDF": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    pdf: 01.pdf\n"
-                                 "  - {number: 2, name: 综合}\n"}, ISSUE, 5, "pdf file `01.pdf` not found"),
+    # a missing page PDF or image is a warning (a late scan): tests/test_drafts.py
     "region for an article not on the page": (
         {ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n    regions:\n"
                 "      - {article: third, box: [0, 0, 50, 50]}\n  - {number: 2, name: 综合}\n",
@@ -456,3 +455,63 @@ def test_a_page_image_svg_is_cleaned_of_script(tiny, tmp_path, build):
     import xml.etree.ElementTree as ET
 
     ET.fromstring(published.encode())
+
+
+# -- hints for the usual typing mistakes, and one mistake reported once ------------------------
+
+PAGE_WITH_REGION = ("date: 2022-06-28\npages:\n  - number: 1\n    name: 要闻\n    image: 01.svg\n    regions:\n"
+                    "      - {article: lead, box: [0, 0, 50, 50]}\n  - {number: 2, name: 综合}\n")
+SVG = {"daily/2022-06-28/01.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"}
+HINTS = {
+    "full-width colon after a key": ({LEAD: "---\ntitle: 标题\nkind：photo\n---\n正文\n"}, LEAD, 3,
+                                     'invalid YAML: could not find expected \':\'; 全角冒号「：」 at line 3: '
+                                     'use an ASCII colon ":"'),
+    "full-width colon on the first key": ({LEAD: "---\ntitle：标题\nkind: news\n---\n正文\n"}, LEAD, 2,
+                                          '全角冒号「：」 at line 2: use an ASCII colon ":"'),
+    "full-width colon in the only line": ({LEAD: "---\ntitle：标题\n---\n正文\n"}, LEAD, 2,
+                                          '全角冒号「：」 at line 2: use an ASCII colon ":"'),
+    "full-width colon in issue.yml": ({ISSUE: "date：2022-06-28\npages:\n  - {number: 1, name: 要闻}\n"}, ISSUE, 1,
+                                      '全角冒号「：」 at line 1: use an ASCII colon ":"'),
+    "full-width colon in a page entry": ({ISSUE: "date: 2022-06-28\npages:\n  - number：1\n    name: 要闻\n"
+                                                 "  - {number: 2, name: 综合}\n"}, ISSUE, 3,
+                                         '全角冒号「：」 at line 3: use an ASCII colon ":"'),
+    "tab in front matter": ({LEAD: "---\ntitle: 标题\nauthors:\n\t- {name: 王强}\n---\n正文\n"}, LEAD, 4,
+                            "found character that cannot start any token; tab at line 4: YAML indents with spaces, "
+                            "not tabs"),
+    "tab in issue.yml": ({ISSUE: "date: 2022-06-28\npages:\n  - number: 1\n\tname: 要闻\n"}, ISSUE, 4,
+                         "tab at line 4: YAML indents with spaces, not tabs"),
+    "misspelt title": ({LEAD: "---\ntitel: 标题\n---\n正文\n"}, LEAD, 2,
+                       "unknown field `titel`; did you mean `title`?"),
+    "misspelt date": ({ISSUE: "dat: 2022-06-28\npages: [{number: 1, name: 要闻}, {number: 2, name: 综合}]\n"}, ISSUE, 1,
+                      "unknown field `dat`; did you mean `date`?"),
+    "misspelt page name": ({ISSUE: "date: 2022-06-28\npages:\n  - {number: 1, name: 要闻}\n  - {number: 2, nmae: 综合}\n"},
+                           ISSUE, 4, "unknown field `nmae`; did you mean `name`?"),
+    "misspelt page number": ({ISSUE: "date: 2022-06-28\npages:\n  - {numbr: 1, name: 要闻}\n  - {number: 2, name: 综合}\n"},
+                             ISSUE, 3, "unknown field `numbr`; did you mean `number`?"),
+    "misspelt region field": ({ISSUE: PAGE_WITH_REGION.replace("{article:", "{artcle:"), **SVG}, ISSUE, 7,
+                              "unknown field `artcle`; did you mean `article`?"),
+    "misspelt publication name": ({"daily/publication.yml": "nmae: 测试日报\nkind: newspaper\n"},
+                                  "daily/publication.yml", 1, "unknown field `nmae`; did you mean `name`?"),
+    "misspelt site title": ({"site.yml": "titel: 站\npublications: [daily, journal]\n"}, "site.yml", 1,
+                            "unknown field `titel`; did you mean `title`?"),
+    "broken front matter of an article a region names": (
+        {ISSUE: PAGE_WITH_REGION, **SVG, LEAD: "---\ntitle: 标题\nkind：photo\n---\n正文\n"}, LEAD, 3, "全角冒号「：」"),
+}
+
+
+@pytest.mark.parametrize("files, path, line, message", HINTS.values(), ids=HINTS.keys())
+def test_a_typing_mistake_is_one_problem_at_its_line_with_a_hint(tiny, build, files, path, line, message):
+    write(tiny, files)
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
+    assert code == 1
+    problems = [l for l in err.splitlines() if l.startswith(str(tiny)) and ": warning: " not in l]
+    assert len(problems) == 1 and problems[0].startswith(f"{tiny / path}:{line}: ") and message in problems[0], err
+    assert "build failed: 1 problem(s)" in err
+    assert "missing required field" not in err and "has no such article" not in err and "is not declared" not in err
+
+
+def test_a_misspelt_optional_field_is_a_warning_that_says_what_was_meant(tiny, build):
+    write(tiny, {LEAD: "---\ntitle: 标题\nsubtitel: 副题\n---\n正文\n"})
+    code, _, err = build("--content", tiny, "--out", tiny.parent / "site")
+    assert code == 0
+    assert f"{tiny / LEAD}:3: warning: unknown field `subtitel` (ignored); did you mean `subtitle`?" in err
