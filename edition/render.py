@@ -26,7 +26,7 @@ from typing import Iterator
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from . import facts, indexes, metadata, urls
+from . import facts, indexes, metadata, picker, urls
 from .model import Article, Headline, Issue, Publication, Site
 from .outputs import Expansion, Group, Output, digest
 
@@ -89,6 +89,7 @@ class Pages:
         site = self.site
         # What every page shows of the whole site: its name, its publications (the footer) and address.
         pubs = [(p.slug, p.name, p.kind, p.publisher, p.frequency) for p in site.publications]
+        self.code_key = code_key  # of the build's code and templates
         self.key = digest(code_key, site.title, site.language, site.base_url, site.qr, site.index_page_size, pubs)
 
     # -- rendering -------------------------------------------------------------------------------
@@ -141,16 +142,30 @@ class Pages:
 
     def _site_pages(self) -> Iterator[Group]:
         site, library = self.site, self.library
-        latest = [(p.slug, p.latest.id, p.latest.headlines) if p.latest else p.slug for p in site.publications]
+        # Home: the first publication's latest issue in its 版面 view (its 第01版: image, regions, PDF,
+        # 版面导航 and 标题导航 with bylines and leads), the others' latest issues as links. The group
+        # is expanded when any file of that issue or an address its bylines link to changes; the page
+        # is rendered only when what it shows changed, as the 版面 page is.
+        first, others = (site.publications[0], site.publications[1:]) if site.publications else (None, [])
+        lead = first.latest if first else None
+        listed = [(p.slug, p.latest.url, p.latest.number_label, p.latest.date_approximate, p.latest.front[:3])
+                  if p.latest else p.slug for p in others]
+        authors = [library.entries[e].page_url(1) for e in lead.entries
+                   if e.startswith("author\x1f") and e in library.entries] if lead else []
 
         def home() -> Expansion:
-            issues = {p.slug: library.issue(p.latest.id) for p in site.publications if p.latest}
-            return Expansion([self.page("home.html", urls.HOME, latest, latest=issues)])
+            issue = library.issue(lead.id) if lead else None
+            front = issue.front_page if issue and first.kind == "newspaper" else None
+            shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in front.articles] if front else None
+            shows = (lead.headlines if lead else None, shown, listed)
+            return Expansion([self.page("home.html", urls.HOME, shows, pub=first, issue=issue, others=others)])
 
-        yield Group("home", digest(self.key, "home", latest), home)
+        yield Group("home", digest(self.key, "home", (lead.id, lead.digest) if lead else None, authors, listed), home)
         counts = [(p.slug, sorted(p.issue_counts_by_year.items())) for p in site.publications]
         yield self.single("archive", self.page("archive.html", urls.ARCHIVE, counts))
-        yield self.single("404", self.page("404.html", urls.NOT_FOUND, ()))
+        # served at any depth: with a base URL its links are absolute, else it sets <base> to the root
+        yield self.single("404", self.page("404.html", urls.NOT_FOUND, (), url=_link,
+                                           folders=urls.top_folders(p.slug for p in site.publications)))
         yield self.single("search-page", self.page("search.html", urls.SEARCH, ()))
         yield self.single("robots", self.page("robots.txt", urls.ROBOTS, (), output_kind="data"))
         yield self.single("assets:facts", Output(urls.asset("search/facts.js"), "asset", digest(self.key, "facts"),
@@ -204,6 +219,10 @@ class Pages:
                                          entries)])
 
         yield Group(f"feed:{pub.slug}", digest(self.key, "feed.xml", pub.feed_url, shows), feed)
+        # the date picker's days: one file, keyed by the issue dates and addresses alone
+        yield self.single(f"dates:{pub.slug}", Output(urls.dates(pub.slug), "data",
+                                                      digest(self.code_key, "dates", pub.slug, picker.shows(pub)),
+                                                      functools.partial(picker.dates_script, pub)))
         order = list(years)
         for n, (year, months) in enumerate(years.items()):
             before = order[n - 1] if n else None
@@ -211,7 +230,8 @@ class Pages:
             yield self._year_group(pub, year, months, before, after)
 
     def _year_group(self, pub: Publication, year: int, months: list, before, after) -> Group:
-        shows = [(m.key, [(s.url, s.number_label, s.date_approximate, s.front) for s in m.issues]) for m in months]
+        shows = [(m.key, [(s.url, s.number_label, s.date_approximate, s.front, s.articles) for s in m.issues])
+                 for m in months]
         key = digest(self.key, "year", pub.slug, year, before, after, shows)
 
         def expand() -> Expansion:

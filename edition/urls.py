@@ -34,6 +34,12 @@ SEARCH_FILES = "search/"
 RESERVED_FOLDERS = frozenset({"archive", "assets", "authors", "corrections", "data", "search"})
 
 
+def top_folders(slugs) -> list[str]:
+    """The site's own top-level folders: its publications' and ``RESERVED_FOLDERS``. The 404 page,
+    which a host serves at any depth, finds the site root in its address by them."""
+    return sorted(RESERVED_FOLDERS | set(slugs))
+
+
 def asset(name: str) -> str:
     """A stylesheet, script or icon of the site (``assets/…``)."""
     return ASSETS + name
@@ -45,6 +51,18 @@ def publication(slug: str) -> str:
 
 def feed(slug: str) -> str:
     return f"{slug}/feed.xml"
+
+
+def dates(slug: str) -> str:
+    """The publication's issue days, for the date picker (``assets/datepicker.js``): a script that
+    sets ``self.editionDates[slug]``, so that it loads from ``file://`` too."""
+    return f"{slug}/dates.js"
+
+
+def issue_pattern(slug: str) -> str:
+    """How the date picker links an issue: ``issue``'s path relative to ``dates(slug)``, with
+    ``{Y}``, ``{M}`` and ``{D}`` standing for the date's zero-padded year, month and day."""
+    return relative(f"{slug}/{{Y}}/{{M}}/{{D}}/index.html", dates(slug))
 
 
 def year(slug: str, number: int) -> str:

@@ -26,6 +26,8 @@ PAGES = {
     "author index": "authors/index.html",
     "corrections": "corrections/index.html",
     "search with results": "search.html?q=仲旭东",
+    "版面 with an inferred date": "pinghu-daily/2022/10/31/01/index.html",
+    "404": "404.html",
 }
 
 

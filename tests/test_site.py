@@ -73,7 +73,7 @@ def test_article_page_shows_everything_a_reader_needs(tiny_site):
 def test_periodical_issue_has_a_toc_with_pages_and_organisations(tiny_site):
     visible = text(read(tiny_site, "journal/2022/12/30/index.html"))
     assert "2022年第12期" in visible
-    assert "日期为推断：刊期未印，按文末日期推定" in visible
+    assert "日期为推定 刊期未印，按文末日期推定" in visible
     assert "目录 唯有实干争先 方能赢得未来 南浔区委理论学习中心组 第1页 做好社情民意工作的思考 市委统战部理论学习中心组 第11页" in visible
     art = text(read(tiny_site, "journal/2022/12/30/minyi.html"))
     assert "2022年第12期 第11页" in art
@@ -133,6 +133,8 @@ def test_links_are_relative_and_nothing_loads_from_outside(tiny_site):
     for page in tiny_site.rglob("*.html"):
         html = page.read_text()
         assert not re.search(r'(?:href|src)="(?:https?:)?//', html), page
+        if page.name == "404.html":  # served at any depth: its no-script fallback is the host's root
+            html = html.replace('<noscript><base href="/"></noscript>', "", 1)
         assert not re.search(r'(?:href|src)="/', html), page
 
 
