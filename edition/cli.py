@@ -249,7 +249,8 @@ def import_raw(args) -> int:
     """Raw page text → draft articles, an issue.yml entry and a review report."""
     from .ingest import import_text
     from .ingest.normalise import read_raw
-    from .ingest.sitefile import listed_site_yaml, new_publication_yaml, new_site_yaml, slug_problem
+    from .ingest.sitefile import close_publication, listed_site_yaml, new_publication_yaml, new_site_yaml, \
+        slug_problem
     from .ingest.write import ImportRefused, Target, write_import
 
     def usage(message: str) -> int:
@@ -272,6 +273,10 @@ def import_raw(args) -> int:
     else:
         if slug_problem(args.publication):
             return usage(slug_problem(args.publication))
+        near = close_publication(args.content, args.publication)
+        if near:
+            return usage(f"--publication {args.publication}：没有这个报刊；是不是 {near}？"
+                         f"（要新建报刊，请换一个与已有报刊不相近的名字）")
         kind = "newspaper"
         setup.append((pub_file, new_publication_yaml(args.publication, kind)))
         made.append(f"已创建 {pub_file}（新报刊，按{'期刊' if kind == 'periodical' else '报纸'}建立；请填写报刊名称）")

@@ -1017,6 +1017,14 @@ def test_a_new_publication_is_created_and_added_to_site_yml_keeping_every_other_
     assert (desk / "site.yml").read_bytes().decode("utf-8") == text  # listed already: left alone
 
 
+def test_a_publication_name_one_slip_away_from_an_existing_one_is_refused_with_the_name_meant(desk, capsys):
+    before = sorted(p.relative_to(desk).as_posix() for p in desk.rglob("*"))
+    assert run(desk, str(SEEDS / "004_ddfb3c66dc3d3638.txt"), "--publication", "pinghu-dialy") == 2
+    err = capsys.readouterr().err
+    assert "是不是 pinghu-daily" in err and err.count("\n") == 1, err
+    assert sorted(p.relative_to(desk).as_posix() for p in desk.rglob("*")) == before  # nothing created
+
+
 def test_site_yml_and_publication_yml_are_written_with_the_drafts_or_not_at_all(tmp_path, capsys, monkeypatch):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -9,6 +9,7 @@ its comments, stays as the editor wrote it; a site.yml the import cannot add to 
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,13 @@ def slug_problem(slug: str) -> str:
 def _scalar(slug: str) -> str:
     """The slug as YAML reads it back as the same string (`null`, `yes` … need quotes)."""
     return slug if yaml.safe_load(slug) == slug else f"'{slug}'"
+
+
+def close_publication(content: Path, slug: str) -> str:
+    """An existing publication folder whose name ``slug`` looks like a slip of, or ''."""
+    existing = sorted(p.parent.name for p in content.glob("*/publication.yml"))
+    near = difflib.get_close_matches(slug, existing, n=1, cutoff=0.8)
+    return near[0] if near else ""
 
 
 def new_site_yaml(slug: str) -> bytes:
