@@ -14,7 +14,7 @@ that ``<script>`` loads it from ``file://`` too:
 ``s/<seg>/len.js``            ``{field: lengths}``: each document's field lengths
 ``s/<seg>/days.js``           ``[[date, first document], …]``, for date filters
 ``x/<seg>/<k>.js``            ``[[url, title, kicker, subtitle, date, publication,
-                              版面, bylines, 栏目, text], …]`` of documents
+                              版面, bylines, 栏目, text(, 1 for a draft)], …]`` of documents
                               ``k·TEXTS … k·TEXTS+TEXTS-1``
 ============================  =====================================================
 
@@ -217,7 +217,7 @@ def document(article: Article, text: str, title_words) -> Doc:
     else:
         where = issue.number_label
     shown = (article.url, article.title, article.kicker, article.subtitle, issue.date.isoformat(),
-             issue.publication.name, where, byline_text(article), article.column, text)
+             issue.publication.name, where, byline_text(article), article.column, text) + ((1,) if article.draft else ())
     return Doc(article.url, issue.date.isoformat(), {"t": title + list(title_words), "b": body, "a": names,
                                                      "c": column}, shown)
 

@@ -302,3 +302,60 @@ def test_when_the_scan_arrives_an_incremental_build_adds_it_and_equals_a_clean_o
     assert "01.pdf" in html(out, "daily/2022/06/28/01/index.html")
     code, _, err = build("--strict", "--content", content, "--out", out, "-q")
     assert code == 0, err
+
+
+# What a reader sees in chromium: the lists of home, issue, 版面, month and author pages, from disk
+# and over HTTP, never show a draft without --drafts, and show it marked 草稿 with it.
+LISTS = ["index.html", "daily/2022/06/28/index.html", "daily/2022/06/28/02/index.html", "daily/2022/06/index.html"]
+
+
+@pytest.fixture(scope="module")
+def draft_sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("draft-lists")
+    write(root / "content", DRAFTS)
+    (root / "content/daily/2022-06-28/02/draft-photo.jpg").write_bytes(JPEG)
+    (root / "content/daily/2022-06-28/02.jpg").write_bytes(JPEG)
+    sites = {}
+    for drafts in (False, True):
+        out = root / ("with" if drafts else "without")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["build", "--content", str(root / "content"), "--out", str(out), "-q",
+                         *(["--drafts"] if drafts else [])]) == 0
+        sites[drafts] = out
+    return sites
+
+
+@pytest.mark.parametrize("over", ["file", "http"])
+def test_a_reader_sees_no_draft_in_any_list_without_drafts_and_a_marked_one_with_them(page, draft_sites, over):
+    from conftest import serve_folder
+
+    for drafts, folder in draft_sites.items():
+        with contextlib.ExitStack() as stack:
+            base = stack.enter_context(serve_folder(folder)) if over == "http" else folder.as_uri() + "/"
+            for name in LISTS:
+                page.goto(base + name)
+                shown = page.locator("main").inner_text()
+                assert "次日第二篇草稿" not in shown or drafts, name  # the all-draft issue's article
+                items = page.locator("main li", has_text=DRAFT_TITLE)
+                if not drafts:
+                    assert DRAFT_TITLE not in shown, (name, shown)
+                elif name in LISTS[1:3]:  # home and the month list front pages: 2022-06-29's with --drafts
+                    assert items.count() >= 1, (name, shown)
+                    assert all("草稿" in items.nth(i).inner_text() for i in range(items.count())), name
+            if drafts:  # the day of drafts only is built, and its drafts are marked
+                for shown_on in ("daily/2022/06/29/index.html", "index.html", "daily/2022/06/index.html"):
+                    page.goto(base + shown_on)
+                    entry = page.locator("main li", has_text="次日第二篇草稿").first
+                    assert entry.inner_text().count("草稿") >= 2, shown_on  # its title has 草稿, and the mark
+            else:
+                assert not (folder / "daily/2022/06/29").exists()
+
+
+def test_with_drafts_a_draft_found_by_search_is_marked_in_the_results(page, draft_sites):
+    page.goto(draft_sites[True].as_uri() + "/search.html?q=" + DRAFT_TITLE)
+    result = page.locator(".result", has_text=DRAFT_TITLE).first
+    result.wait_for()
+    assert "〔草稿〕" in result.inner_text()
+    others = page.locator(".result", has_text="本报讯")
+    assert all("草稿" not in others.nth(i).locator("h2").inner_text() for i in range(others.count())
+               if DRAFT_TITLE not in others.nth(i).inner_text())

@@ -55,6 +55,7 @@
       var item = el("li", "result");
       var heading = el("h2", "headline");
       if (result.kicker) heading.appendChild(el("span", "kicker", result.kicker));
+      if (result.draft) heading.appendChild(el("span", "kind-label draft-mark", "〔草稿〕"));
       var link = el("a", "", result.title);
       link.href = result.url;
       heading.appendChild(link);

@@ -2,7 +2,7 @@
 
    window.edition.search(query, {scope, sort, from, to, publication, section, column, kind, limit, offset,
                                  onProgress})
-     → Promise<{total, exact, done, results: [{url, title, kicker, subtitle, date, publication, page,
+     → Promise<{total, exact, done, results: [{url, title, kicker, subtitle, date, publication, page, draft,
                                               bylines, column, snippet, highlights, score}]}>
 
    The query language: spaces mean AND; -词 excludes; "…" is an exact phrase, spaces included;
@@ -328,7 +328,7 @@
     var shown = tok.snippet(row[9], needles, BEFORE, AFTER), start = shown.start, end = shown.end;
     return {
       url: row[0], title: row[1], kicker: row[2], subtitle: row[3], date: row[4], publication: row[5],
-      page: row[6], bylines: row[7], column: row[8],
+      page: row[6], bylines: row[7], column: row[8], draft: row[10] === 1,
       snippet: (start > 0 ? "…" : "") + row[9].slice(start, end) + (end < row[9].length ? "…" : ""),
       highlights: shown.highlights.map(function (h) { return start > 0 ? [h[0] + 1, h[1] + 1] : h; })
     };
