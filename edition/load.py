@@ -28,6 +28,7 @@ from . import facts, markup, parallel, urls
 from .errors import ContentError, Problem, Problems
 from .model import (Article, Author, Body, Correction, Headline, Issue, IssueSummary, Listed, ListedPage, Page,
                     Publication, Region, Site)
+from .punctuation import content_warnings  # GB/T 15834, as the importer applies it: check and import agree
 from .reader import Document, Node, control_message, read_markdown_file, read_yaml_file
 from .scan import Scan, bytes_digest, scan as scan_folder
 
@@ -413,7 +414,6 @@ def parse_article(shown: str, raw: bytes, periodical: bool) -> Parsed:
     body = markup.render_body(doc.body, lambda src: media_url(media_base, src))
     for offset, message, severity in body.problems:
         (problems.error if severity == "error" else problems.warn)(shown, doc.body_line + offset, message)
-    from .ingest.punctuation import content_warnings  # the importer's GB/T 15834 rules: check and import agree
     headlines = [(f.line(key), value) for key, value in (("title", title), ("kicker", kicker), ("subtitle", subtitle))
                  if value]
     for line, message in content_warnings(headlines, doc.body, doc.body_line):

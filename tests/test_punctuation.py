@@ -12,7 +12,7 @@ import pytest
 from conftest import article, write
 from edition.cli import main
 from edition.ingest import import_text
-from edition.ingest.punctuation import normalise_punctuation
+from edition.punctuation import normalise_punctuation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "seeds"

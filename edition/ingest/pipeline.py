@@ -11,7 +11,7 @@ from .drafts import Draft, PageMeta
 from .newspaper import assemble_newspaper
 from .normalise import normalise
 from .periodical import assemble_periodical
-from .punctuation import (SENTINEL_RE, mark_quotes, normalise_punctuation, quote_changes, restore_quotes,
+from ..punctuation import (SENTINEL_RE, mark_quotes, normalise_punctuation, quote_changes, restore_quotes,
                           settle_quotes)
 from .review import Review
 

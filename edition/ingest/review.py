@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .punctuation import Change
+from ..punctuation import Change
 
 TOPICS = {
     "byline": "署名",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import HAN_CLASS
-from .punctuation import SENTINEL_RE
+from ..punctuation import SENTINEL_RE
 
 # Wider than Han: next to CJK radicals, punctuation, kana and enclosed or squared signs
 # (U+2E80–U+33FF: 〔, ㈠, ㎡ …) a space is a wrap or letter-spacing artefact, as it is next to 字.

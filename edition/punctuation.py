@@ -26,7 +26,7 @@ import bisect
 import re
 from typing import NamedTuple
 
-from ..facts import HAN_CLASS
+from .facts import HAN_CLASS
 
 MARKS = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
 NAMES = {",": "逗号", ".": "句号", ":": "冒号", ";": "分号", "?": "问号", "!": "叹号", "(": "括号", ")": "括号",
