@@ -992,7 +992,7 @@ def summarize(issue: Issue, listed: dict, warnings: list[Problem], content: Cont
                   [([x.name for x in a.authors], a.start_page) for a in issue.articles]
                   if issue.publication.kind == "periodical" else None),
         digest_of([(a.url, a.title, a.modified, [x.name for x in a.authors], a.page.name if a.page else "", a.column,
-                    a.lead) for a in issue.articles]),
+                    a.lead, a.draft) for a in issue.articles]),
         digest_of(issue.number_label, issue.publication.name,
                   [(a.url, a.digest, a.page.label if a.page else None, a.start_page) for a in issue.articles]))
 

@@ -91,6 +91,8 @@ def issue_data(issue: Issue, site: Site, bodies: Fetched, words: dict) -> dict:
                 "page": a.page.number if a.page else a.start_page, "keywords": list(words[a.source].keywords),
                 "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in a.corrections],
                 "text": bodies[a].text}
+        if a.draft:  # built only with --drafts: not reviewed yet
+            item["draft"] = True
         return item
 
     return {

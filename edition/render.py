@@ -193,7 +193,8 @@ class Pages:
 
     def _article_entry(self, article: Article) -> dict:
         issue = article.issue
-        return {"title": article.title, "id": _urn(self.site, article.url), "url": article.url,
+        title = f"〔草稿〕{article.title}" if article.draft else article.title  # built only with --drafts
+        return {"title": title, "id": _urn(self.site, article.url), "url": article.url,
                 "published": _stamp(issue.date), "updated": _stamp(article.modified or issue.date),
                 "authors": [a.name for a in article.authors],
                 "categories": [c for c in (article.page.name if article.page else "", article.column) if c],

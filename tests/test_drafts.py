@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -359,3 +360,15 @@ def test_with_drafts_a_draft_found_by_search_is_marked_in_the_results(page, draf
     others = page.locator(".result", has_text="本报讯")
     assert all("草稿" not in others.nth(i).locator("h2").inner_text() for i in range(others.count())
                if DRAFT_TITLE not in others.nth(i).inner_text())
+
+
+def test_with_drafts_the_feed_and_the_open_data_mark_the_draft_and_without_them_hold_none(draft_sites):
+    feed = (draft_sites[True] / "daily/feed.xml").read_text(encoding="utf-8")
+    assert f"<title>〔草稿〕{DRAFT_TITLE}</title>" in feed
+    marked = set(re.findall(r"<title>〔草稿〕(.*?)</title>", feed))
+    assert marked == {DRAFT_TITLE, TITLE_PLACEHOLDER, "次日第二篇草稿"}, marked  # the published ones are not marked
+    assert "<title>上一期头条</title>" in feed
+    data = json.loads((draft_sites[True] / "daily/2022/06/28/issue.json").read_text(encoding="utf-8"))
+    marked = {a["id"]: a.get("draft", False) for a in data["articles"]}
+    assert marked[DRAFT_SLUG] is True and sum(marked.values()) == 1, marked
+    assert DRAFT_TITLE not in (draft_sites[False] / "daily/feed.xml").read_text(encoding="utf-8")
