@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -190,11 +191,12 @@ def serve_folder(folder: Path):
 
 
 @contextlib.contextmanager
-def running_serve(content: Path, out: Path):
-    """``build.py serve`` in its own process; yields its URL and the list its output lines
-    keep arriving in, and stops it afterwards."""
+def running_serve(content: Path, out: Path, *options: str):
+    """``build.py serve --port 0`` (and ``options``) in its own process; yields its URL and the
+    list its output lines keep arriving in, and stops it afterwards."""
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content), "--out", str(out)],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", str(content), "--out", str(out),
+         *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=out.parent)
     log: list[str] = []
     try:
@@ -210,6 +212,16 @@ def running_serve(content: Path, out: Path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def desk(tmp_path) -> Path:
+    """A content folder as a desk starts an import into: the sample's settings, no issues."""
+    content = tmp_path / "content"
+    for name in ("site.yml", "pinghu-daily/publication.yml", "lilun-journal/publication.yml"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "content" / name, content / name)
+    return content
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ arguments start with an option, an option of another command a usage error (exit
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import http.client
 import re
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TINY, article, write
+from conftest import ROOT, TINY, article, running_serve, write
 from edition import pipeline
 from edition.cli import main
 
@@ -193,26 +192,6 @@ def test_serve_without_permission_to_listen_says_so_in_one_line(tiny, tmp_path, 
     assert not (tmp_path / "site").exists()
 
 
-@contextlib.contextmanager
-def serving(*args: str):
-    """``build.py serve ARGS`` in its own process until the line with its URL; yields the URL."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    log = []
-    try:
-        for line in process.stdout:
-            log.append(line)
-            match = re.search(r" at (http://\S+/) ", line)
-            if match:
-                break
-        else:
-            pytest.fail("serve did not start:\n" + "".join(log))
-        yield match.group(1), log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def get(port: int, path: str, host: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -223,8 +202,7 @@ def get(port: int, path: str, host: str) -> int:
 
 
 def test_serve_host_and_port_0_print_the_address_it_really_listens_on_and_show_drafts(drafted, tmp_path):
-    with serving("--host", "127.0.0.1", "--port", "0", "--content", str(drafted),
-                 "--out", str(tmp_path / "site")) as (url, log):
+    with running_serve(drafted, tmp_path / "site", "--host", "127.0.0.1") as (url, log):  # with --port 0
         match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/", url)
         assert match, url
         port = int(match.group(1))

@@ -8,7 +8,6 @@ import fcntl
 import os
 import random
 import re
-import shutil
 import signal
 import stat
 import subprocess
@@ -532,15 +531,6 @@ def test_importing_a_seed_loses_no_character_it_does_not_report(seed):
 
 
 # ---------------------------------------------------------------- the command
-
-@pytest.fixture
-def desk(tmp_path):
-    content = tmp_path / "content"
-    for name in ("site.yml", "pinghu-daily/publication.yml", "lilun-journal/publication.yml"):
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / "content" / name, content / name)
-    return content
-
 
 def run(content: Path, *args: str) -> int:
     return main(["import", *args, "--content", str(content)])

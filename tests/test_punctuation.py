@@ -4,7 +4,6 @@ change; `check` warns about half-width marks left in Chinese text."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -84,15 +83,6 @@ def test_quotes_that_pair_with_nothing_are_reported_and_left_as_they_are():
 
 
 # ---------------------------------------------------------------- the import report
-
-@pytest.fixture
-def desk(tmp_path):
-    content = tmp_path / "content"
-    for name in ("site.yml", "pinghu-daily/publication.yml", "lilun-journal/publication.yml"):
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / "content" / name, content / name)
-    return content
-
 
 IMPORTS = [("000", "pinghu-daily", "2022-10-31"), ("001", "pinghu-daily", "2022-11-18"),
            ("002", "lilun-journal", "2023-01-01"), ("003", "pinghu-daily", "2025-02-07"),
