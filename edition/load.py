@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import posixpath
 import re
 import unicodedata
@@ -42,10 +43,11 @@ PUBLICATION_KINDS = ("newspaper", "periodical")
 ARTICLE_FIELDS = {"title", "kicker", "subtitle", "authors", "column", "kind", "id", "page",
                   "corrections", "draft"}
 ISSUE_FIELDS = {"date", "date_approximate", "total_number", "number", "lunar", "weekday", "pages"}
-PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "regions"}
+PAGE_FIELDS = {"number", "name", "editor", "staff", "pdf", "image", "thumbnail", "regions"}
+REGION_FIELDS = {"article", "box", "page"}
 MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
-RECORD_VERSION = 2  # of the tuples below, as the build state keeps them
+RECORD_VERSION = 3  # of the tuples below, as the build state keeps them
 # What the importer writes where only an editor knows the answer (edition/ingest uses these too);
 # `check` warns about each one left, and the site never shows the instruction to readers.
 DATE_UNPRINTED = "报头未印日期"  # what readers are told of a date the masthead did not print
@@ -83,8 +85,8 @@ class PageRecord(NamedTuple):
     line: int
     editor: str
     staff: tuple  # (role, name)
-    files: tuple  # (field: "pdf" or "image", relative path, line)
-    regions: tuple  # (article slug, (x, y, w, h), line)
+    files: tuple  # (field: "pdf", "image" or "thumbnail", relative path, line)
+    regions: tuple  # (article slug, (x, y, w, h), line, number of the article's page or None: this one)
 
 
 class IssueRecord(NamedTuple):
@@ -506,7 +508,7 @@ def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
         staff_fields = _Fields(doc, staff, problems, set(staff))
         staff_names = [(clean_text(role), staff_fields.text(role)) for role in staff]
         files = []
-        for key, types in (("pdf", PAGE_PDF_TYPES), ("image", PAGE_IMAGE_TYPES)):
+        for key, types in (("pdf", PAGE_PDF_TYPES), ("image", PAGE_IMAGE_TYPES), ("thumbnail", IMAGE_TYPES)):
             src = pf.text(key)
             if not src:
                 continue
@@ -517,7 +519,7 @@ def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
                 pf.error(key, f"{key} {refused}")
             else:
                 files.append((key, posixpath.normpath(src), pf.line(key)))
-        regions = _region_specs(doc, pf, item, problems)
+        regions = _region_specs(doc, pf, number, problems)
         if regions and "image" not in item:
             pf.error("regions", "`regions` mark articles on the page image: give the page an `image` too")
         pages.append(PageRecord(number, name, pf.line(), pf.text("editor"),
@@ -526,14 +528,24 @@ def _pages(doc: Document, f: _Fields, problems: Problems) -> list[PageRecord]:
     return sorted(pages, key=lambda p: p.number)
 
 
-def _region_specs(doc: Document, pf: _Fields, item: Node, problems: Problems) -> list[tuple]:
-    """`regions: [{article: slug, box: [x, y, width, height]}]`, in percent of the image."""
+def _region_specs(doc: Document, pf: _Fields, number: int, problems: Problems) -> list[tuple]:
+    """`regions: [{article: slug, box: [x, y, width, height]}]`, in percent of the image. An
+    article may have several; `page: N` names an article of page N continued on this one."""
     specs = []
     for region in pf.mapping_list("regions"):
         line = doc.line_offset + (region.line if isinstance(region, Node) else pf.line("regions"))
-        if not isinstance(region, Node) or set(region) != {"article", "box"}:
-            problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`"
-                           + _misspelt(region, {"article", "box"}))
+        if not isinstance(region, Node) or not {"article", "box"} <= set(region) <= REGION_FIELDS:
+            problems.error(doc.path, line, "each region needs exactly `article` (its file slug or id) and `box`, "
+                           "and `page` for an article of another page" + _misspelt(region, REGION_FIELDS))
+            continue
+        owner = whole_number(region["page"]) if "page" in region else None
+        if "page" in region and owner is None:
+            problems.error(doc.path, line, "`page` must be the number of the page the article belongs to (its "
+                                           f"folder), e.g. `page: 1`; got {_shown(region['page'])}")
+            continue
+        if owner == number:
+            problems.error(doc.path, line, f"`page: {owner}` is the page this region is on: leave `page` out "
+                                           "(it names an article of another page, continued here)")
             continue
         typed = region["box"]
         box = [decimal(v) for v in typed] if isinstance(typed, list) and len(typed) == 4 else []
@@ -547,7 +559,7 @@ def _region_specs(doc: Document, pf: _Fields, item: Node, problems: Problems) ->
         if not isinstance(article, str):
             problems.error(doc.path, line, f"`article` must be an article's file slug or id, not {_kind_of(article)}")
             continue
-        specs.append((article.strip(), tuple(box), line))
+        specs.append((article.strip(), tuple(box), line, owner))
     return specs
 
 
@@ -822,6 +834,12 @@ class Issues:
                                               f"without it{dropped} until the file is there")
                     missing.append((page.number, key))
                     continue
+                if key == "thumbnail":
+                    page.thumbnail_size = raster_size(scan.read(rel))
+                    if page.thumbnail_size == (0, 0):
+                        problems.warn(meta, line, f"thumbnail `{_cut(src)}` cannot be read as an image: page "
+                                                  f"{page.number} is listed without it")
+                        continue
                 setattr(page, key, urls.issue_file(pub.slug, date, src))
                 assets.append((getattr(page, key), content.shown(rel), scan.files[rel].digest, meta, line))
                 if src.lower().endswith(".svg"):
@@ -880,16 +898,22 @@ class Issues:
                 page.articles = sorted((a for a in articles if a.page is page), key=lambda a: a.order)
                 _link(page.articles)
             issue.articles = [a for page in issue.pages for a in page.articles]
+            on_pages = {page.number: {a.slug: a for a in page.articles} for page in issue.pages}
             for page, page_record in zip(issue.pages, record.pages):
-                on_page = {a.slug: a for a in page.articles}
-                for slug, (x, y, w, h), line in page_record.regions:
-                    if (page.number, "image") in missing or slug in held.get(page.number, ()):
+                parts: dict[str, int] = {}  # slug → its boxes on this page so far
+                for slug, (x, y, w, h), line, owner in page_record.regions:
+                    home = page.number if owner is None else owner
+                    if (page.number, "image") in missing or slug in held.get(home, ()):
                         continue  # dropped with the image's warning; a draft left out goes with its region
-                    if slug not in on_page and page.number not in unread:
-                        problems.error(meta, line, f"region for `{slug}`: page {page.number} has no such article "
-                                                   f"(its articles: {', '.join(on_page) or 'none'})")
-                    elif slug in on_page:
-                        page.regions.append(Region(on_page[slug], x, y, w, h))
+                    if home not in on_pages:
+                        problems.error(meta, line, f"region for `{slug}`: this issue has no page {home} (its pages: "
+                                                   f"{', '.join(str(n) for n in on_pages)})")
+                    elif slug not in on_pages[home] and home not in unread:
+                        problems.error(meta, line, f"region for `{slug}`: page {home} has no such article "
+                                                   f"(its articles: {', '.join(on_pages[home]) or 'none'})")
+                    elif slug in on_pages[home]:
+                        parts[slug] = parts.get(slug, 0) + 1
+                        page.regions.append(Region(on_pages[home][slug], x, y, w, h, parts[slug]))
             for page in issue.pages:
                 if page.number not in page_folders:
                     problems.warn(meta, page.line, f"page {page.number} has no folder {page.number:02d}/")
@@ -912,6 +936,18 @@ class Issues:
         listed = listings(issue)
         return LoadedIssue(issue, summarize(issue, listed, problems.warnings, content), listed, problems.items,
                            p.records, p.parsed, bodies)
+
+
+def raster_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a raster image from its header, (0, 0) if it is none: the issue page
+    gives a thumbnail its size, so the list of pages does not move while thumbnails load."""
+    from PIL import Image  # only issues with thumbnails need it
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):  # not an image, or not one Pillow reads
+        return (0, 0)
 
 
 def _check_assets(issue: Issue, assets: list, problems: Problems) -> tuple:

@@ -74,16 +74,27 @@ class Article:
         """Kicker, title and subtitle: the whole headline as printed."""
         return " ".join((self.kicker, self.title, self.subtitle))
 
+    @property
+    def printed_on(self) -> list[Page]:
+        """The 版 its text is printed on, in page order: its own and those its continuation
+        regions (转第N版) are on; empty in a periodical."""
+        if self.page is None:
+            return []
+        return [p for p in self.issue.pages if p is self.page or any(r.article is self for r in p.regions)]
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """An article's box on its page image, in percent of the image's width and height."""
+    """One of an article's boxes on a page image, in percent of the image's width and height. An
+    article may have several on a page (an L-shaped story) and some on another page of its issue
+    (its continuation); ``part`` numbers its boxes on this page from 1, so each has an id."""
 
     article: Article
     x: float
     y: float
     w: float
     h: float
+    part: int = 1
 
 
 @dataclass(eq=False, slots=True)
@@ -95,6 +106,8 @@ class Page:
     staff: dict[str, str] = field(default_factory=dict)
     pdf: str = ""  # site path of the page PDF
     image: str = ""  # site path of the page image
+    thumbnail: str = ""  # site path of the small page image the issue page lists the 版 with
+    thumbnail_size: tuple[int, int] = (0, 0)  # its width and height in pixels
     articles: list[Article] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)  # where each article sits on the page image
     url: str = ""
@@ -105,6 +118,13 @@ class Page:
     @property
     def label(self) -> str:
         return f"第{self.number:02d}版：{self.name}"
+
+    @property
+    def continued(self) -> list[Article]:
+        """Articles of other pages continued here (上接第N版): those with a region on this page, in
+        the order of their first region."""
+        found = {r.article.url: r.article for r in self.regions if r.article.page is not self}
+        return list(found.values())
 
 
 @dataclass(eq=False, slots=True)

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from . import facts, indexes, metadata, picker, urls
-from .model import Article, Headline, Issue, Publication, Site
+from .model import Article, Headline, Issue, Page, Publication, Site
 from .outputs import Expansion, Group, Output, digest
 
 FEED_ISSUES = 10  # a publication's feed carries its latest issues
@@ -113,6 +113,12 @@ class Pages:
     def byline(self, article: Article) -> tuple:
         return tuple((a.label, self.library.author_url(a.name)) for a in article.authors)
 
+    def page_shows(self, page: Page) -> list:
+        """What a 版面 view shows of articles: its own with bylines and leads, and the headlines of
+        those continued from other pages (上接第N版), whose edits are in other files."""
+        shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in page.articles]
+        return shown + [(Headline.of(a), a.page.number, a.slug) for a in page.continued]
+
     # -- the groups --------------------------------------------------------------------------------
 
     def groups(self) -> Iterator[Group]:
@@ -156,7 +162,7 @@ class Pages:
         def home() -> Expansion:
             issue = library.issue(lead.id) if lead else None
             front = issue.front_page if issue and first.kind == "newspaper" else None
-            shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in front.articles] if front else None
+            shown = self.page_shows(front) if front else None
             shows = (lead.headlines if lead else None, shown, listed)
             return Expansion([self.page("home.html", urls.HOME, shows, pub=first, issue=issue, others=others)])
 
@@ -264,9 +270,10 @@ class Pages:
         pub, library = issue.publication, self.library
         pages = [(p.number, p.name) for p in issue.pages]
         summary = library.summaries[issue.id]  # its headlines digest: masthead, 版面, headlines, 目录
-        outputs = [self.page("issue.html", issue.url, (summary.headlines, near), pub=pub, issue=issue)]
+        thumbnails = [(p.thumbnail, p.thumbnail_size) for p in issue.pages]  # a new file may have a new size
+        outputs = [self.page("issue.html", issue.url, (summary.headlines, near, thumbnails), pub=pub, issue=issue)]
         for page in issue.pages:
-            shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in page.articles]
+            shown = self.page_shows(page)
             outputs.append(self.page("page.html", page.url, (issue.meta_digest, page.number, pages, shown),
                                      pub=pub, issue=issue, page=page))
         for article in issue.articles:
