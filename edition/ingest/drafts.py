@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .blocks import Block
+from .review import Review
+
+Box = tuple[float, float, float, float]  # x, y, width, height in percent of the page, as issue.yml has them
 
 
 @dataclass
@@ -23,6 +26,27 @@ class Draft:
     start_page: int | None = None
     segment: "Segment | None" = field(default=None, repr=False)
     title_after_body: bool = False
+    # from a page PDF: where the article is printed, as (page number, box); a page other than the
+    # one it starts on holds its continuation (转第N版). Its photos, cut from the page image.
+    regions: list[tuple[int, Box]] = field(default_factory=list)
+    figures: list["Figure"] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    """A photo of an article, cut from the rendered page, with its caption."""
+
+    image: bytes  # PNG
+    caption: str = ""
+
+
+@dataclass
+class PageFiles:
+    """What a page PDF gives a 版 besides its articles: the files its issue.yml entry names."""
+
+    image: bytes  # PNG of the page at screen width
+    thumbnail: bytes  # PNG, small, for the lists of pages
+    pdf: bytes  # the page alone, for download
 
 
 @dataclass
@@ -50,3 +74,16 @@ class PageMeta:
     editor: str = ""
     staff: dict = field(default_factory=dict)
     date_line: int = 0
+
+
+@dataclass
+class ImportedPage:
+    """One 版 of an import, as the writer takes it: its articles, what it prints about itself, its doubts."""
+
+    number: int  # 版 number
+    name: str  # 版名
+    drafts: list[Draft]  # the articles that start on this page
+    meta: PageMeta  # masthead and footer facts read from this page
+    review: Review  # this page's doubts, by the line numbers of this page's text
+    files: PageFiles | None = None  # page image, thumbnail and page PDF (None for a text import)
+    source: str = ""  # how sources and the report name the raw text, e.g. 「issue.pdf 第1版」; "" = the raw file's name

@@ -1,6 +1,6 @@
-"""issue.yml as the importer writes it: a new file, or the editor's file with the page added.
+"""issue.yml as the importer writes it: a new file, or the editor's file with the pages added.
 
-An existing issue.yml is edited as text: the new keys and the new page are inserted as whole
+An existing issue.yml is edited as text: the new keys and the new pages are inserted as whole
 lines (a replaced page, with `--force`, as the lines of that page), so every other line, with
 its comments, quotes, order and indentation, stays byte for byte as the editor left it. The
 file must be one the importer can read: invalid YAML, `pages` that is not a list, a page with
@@ -31,6 +31,14 @@ class _IssueDumper(yaml.SafeDumper):
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         tag = super().resolve(kind, value, implicit)
         return self.DEFAULT_SCALAR_TAG if tag == "tag:yaml.org,2002:timestamp" else tag
+
+
+class Inline(dict):
+    """A mapping written on one line, `{article: slug, box: [0, 12, 62, 30]}`, as editors write regions."""
+
+
+_IssueDumper.add_representer(
+    Inline, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
 
 
 def _dump(data, flow: bool | None = None) -> str:
@@ -112,20 +120,21 @@ def additions(meta: PageMeta, existing: dict, date: str, date_given: bool) -> di
     return data
 
 
-def new_issue_yaml(keys: dict, page: dict | None) -> str:
-    return _dump({**keys, **({"pages": [page]} if page else {})})
+def new_issue_yaml(keys: dict, pages: list[dict]) -> str:
+    return _dump({**keys, **({"pages": pages} if pages else {})})
 
 
-def updated_issue_yaml(existing: Existing, keys: dict, page: dict | None, periodical: bool) -> bytes:
-    """The editor's issue.yml with the keys and the page inserted; checked as the build reads it."""
+def updated_issue_yaml(existing: Existing, keys: dict, pages: list[dict], periodical: bool) -> bytes:
+    """The editor's issue.yml with the keys and the pages (given in number order) inserted; checked
+    as the build reads it."""
     edit = _Edit(existing.path, existing.text)
     root = edit.root
-    if isinstance(root, yaml.MappingNode) and page is not None:
+    if isinstance(root, yaml.MappingNode) and pages:
         found = next(((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "pages"), None)
         if found is not None:
-            edit.add_page(*found, page)
-            page = None
-    edit.add_keys(root, {**keys, **({"pages": [page]} if page else {})})
+            edit.add_pages(*found, pages)
+            pages = []
+    edit.add_keys(root, {**keys, **({"pages": pages} if pages else {})})
     text = edit.result()
     parsed = parse_issue(str(existing.path), text.encode("utf-8"), periodical)
     errors = [p for p in parsed.problems if p.severity == "error"]
@@ -220,18 +229,25 @@ class _Edit:
         last = last[1] if isinstance(last, tuple) else last
         return last.end_mark.index
 
-    def add_page(self, key: yaml.Node, pages: yaml.Node, page: dict) -> None:
-        number = page["number"]
-        key_line = self.line_of(key.end_mark.index)
+    def add_pages(self, key: yaml.Node, pages: yaml.Node, new: list[dict]) -> None:
+        """Each new page in its place by number: after the pages before it, replacing its old entry."""
         if isinstance(pages, yaml.ScalarNode):  # `pages:` with nothing, or null
             if pages.end_mark.index > pages.start_mark.index:  # `~` or `null`, and the space before it
                 start = pages.start_mark.index
                 while self.text[start - 1] in " \t":
                     start -= 1
                 self.replace(start, pages.end_mark.index, "")
-            at, before = self.after_line(key_line)
-            self.insert(at, before + _indented(_dump([page]), " " * key.start_mark.column))
-            return
+            at, before = self.after_line(self.line_of(key.end_mark.index))
+            self.insert(at, before + _indented(_dump(new), " " * key.start_mark.column))
+        elif not pages.value:  # `pages: []`
+            self.insert(pages.end_mark.index - 1, ", ".join(_dump(page, flow=True).strip() for page in new))
+        else:  # insertions at one place keep the order they are made in: the pages' order
+            for page in new:
+                self.add_page(key, pages, page)
+
+    def add_page(self, key: yaml.Node, pages: yaml.Node, page: dict) -> None:
+        """One page into a sequence that has pages already."""
+        number = page["number"]
         items = pages.value
         numbers = [whole_number(_scalar(item, "number")) for item in items]
         same = next((k for k, n in enumerate(numbers) if n == number), None)
@@ -240,8 +256,6 @@ class _Edit:
             flow = _dump(page, flow=True).strip()
             if same is not None:
                 self.replace(items[same].start_mark.index, items[same].end_mark.index, flow)
-            elif not items:
-                self.insert(pages.end_mark.index - 1, flow)
             elif later < len(items):
                 self.insert(items[later].start_mark.index, flow + ", ")
             else:
@@ -256,7 +270,7 @@ class _Edit:
             self.replace(start, end, before + block)
             return
         if later == 0:  # first: right under `pages:`, so comments above the old first page stay with it
-            at, before = self.after_line(key_line)
+            at, before = self.after_line(self.line_of(key.end_mark.index))
         else:
             at, before = self.after_line(self.last_line(items[later - 1]))
         self.insert(at, before + block)

@@ -31,7 +31,12 @@ class Note:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.line}行 [{TOPICS.get(self.topic, self.topic)}] {self.message}"
+        return self.shown()
+
+    def shown(self, place: tuple[float, float] | None = None) -> str:
+        """`第12行 [署名] …`, or with the line's place on the page `第12行（x 12.5%，y 34.0%）[署名] …`."""
+        where = f"（x {place[0]:.1f}%，y {place[1]:.1f}%）" if place else " "
+        return f"第{self.line}行{where}[{TOPICS.get(self.topic, self.topic)}] {self.message}"
 
 
 @dataclass
@@ -39,6 +44,8 @@ class Review:
     notes: list[Note] = field(default_factory=list)
     removed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) dropped on purpose
     punctuation: list[Change] = field(default_factory=list)  # half-width marks made full-width, and unpaired quotes
+    # from a page PDF: line number → (x, y) of the line's top-left corner, in percent of the page
+    places: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def note(self, line: int, topic: str, message: str) -> None:
         self.notes.append(Note(line, topic, message))
@@ -51,6 +58,10 @@ class Review:
         self.removed.append((line, text))
         what = shown or text[:40]
         self.note(line, "removed", f"{why}：{what}" if what.strip() else why)
+
+    def lines(self) -> list[str]:
+        """The notes as the report prints them, in line order, each with its place on the page if known."""
+        return [note.shown(self.places.get(note.line)) for note in sorted(self.notes)]
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}

@@ -8,6 +8,7 @@ returned so the command can list it. Articles carry `draft: true`, which
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -20,10 +21,10 @@ from ..errors import EnvironmentFault
 from ..facts import HAN_CLASS, KIND_LABELS
 from ..load import ARTICLE_FILE_RE
 from . import files
-from .drafts import Draft, PageMeta
-from .issuefile import additions, new_issue_yaml, read_existing, updated_issue_yaml
+from .drafts import Box, Draft, ImportedPage, PageMeta
+from .issuefile import Existing, Inline, additions, new_issue_yaml, read_existing, updated_issue_yaml
+from .text import join_lines
 from ..facts import escape_controls
-from .review import Review
 
 SLUG_CHARS = 6
 REPORT_NAME = "import-report{suffix}.txt"
@@ -43,8 +44,6 @@ class Target:
     periodical: bool
     date: dt.date
     date_given: bool  # from --date rather than the masthead
-    page: int = 1
-    page_name: str = "要闻"
     force: bool = False
     setup: list[tuple[Path, bytes]] = field(default_factory=list)  # site.yml, publication.yml the import makes
     written: list[Path] = field(default_factory=list)
@@ -96,10 +95,18 @@ def front_matter(draft: Draft, periodical: bool) -> str:
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
 
 
-def article_text(draft: Draft, periodical: bool, raw_name: str) -> str:
-    source = f"# 导入自 {escape_controls(raw_name)} 第{draft.line}行\n"
-    body = "\n\n".join(_escape(p) for p in draft.paragraphs)
-    return f"---\n{source}{front_matter(draft, periodical)}---\n\n{body}\n"
+def article_text(draft: Draft, periodical: bool, source: str, figures: list[str]) -> str:
+    """The draft's Markdown: where it came from, its front matter, its photos (`figures`, the file
+    names beside it, in the order of `draft.figures`) and its paragraphs."""
+    comment = f"# 导入自 {escape_controls(source)} 第{draft.line}行\n"
+    photos = [f"![{_caption(figure.caption)}]({name})" for figure, name in zip(draft.figures, figures)]
+    body = "\n\n".join(photos + [_escape(p) for p in draft.paragraphs])
+    return f"---\n{comment}{front_matter(draft, periodical)}---\n\n{body}\n"
+
+
+def _caption(text: str) -> str:
+    """A caption as an image's text: its lines joined as printed text is, literal (a bracket must not end it)."""
+    return _escape_inline(join_lines(text.splitlines()))
 
 
 def _escape(paragraph: str) -> str:
@@ -115,11 +122,12 @@ def _escape_inline(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>{}])", r"\\\1", text)
 
 
-def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) -> str:
-    """The review report, in Chinese: the items found, what to check, and every punctuation change."""
-    name = escape_controls(raw.name)
-    page = "" if target.periodical else f"，第{target.page}版 {escape_controls(target.page_name)}"
-    lines = [f"导入报告：{name} → {escape_controls(str(target.issue_dir))}{page}", "",
+def report_text(source: str, target: Target, page: ImportedPage) -> str:
+    """The review report of one page, in Chinese: the items found, what to check, and every
+    punctuation change, each at its line of `source` (and its place on the page, when known)."""
+    name, drafts, review = escape_controls(source), page.drafts, page.review
+    where = "" if target.periodical else f"，第{page.number}版 {escape_controls(page.name)}"
+    lines = [f"导入报告：{name} → {escape_controls(str(target.issue_dir))}{where}", "",
              f"共 {len(drafts)} 条稿件；下面每一条都注明它在 {name} 中的行号。", ""]
     for number, draft in enumerate(drafts, 1):
         authors = "、".join(a.get("name") or a.get("org", "") for a in draft.authors if a.get("name") or a.get("org"))
@@ -127,7 +135,7 @@ def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) 
         lines.append(f"  {number:2d}. [{kind}] {draft.title}（{authors or '无署名'}；正文自第{draft.line}行）")
     lines += ["", f"待核对：{review.summary()}", f"标点（GB/T 15834）：{review.punctuation_summary()}；逐处列在报告末尾"
               if review.punctuation else "标点（GB/T 15834）：无需改动", ""]
-    lines += [str(note) for note in sorted(review.notes)]
+    lines += review.lines()
     if review.punctuation:
         lines += ["", "标点改动（行号、列号以原文为准）："]
         by_line: dict[int, list] = {}
@@ -138,13 +146,18 @@ def report_text(raw: Path, target: Target, drafts: list[Draft], review: Review) 
     return "\n".join(lines) + "\n"
 
 
-def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, review: Review) -> list[Path]:
-    """Write the drafts, the report and issue.yml as one change: all of them, or none.
+def write_import(raw: Path, target: Target, pages: list[ImportedPage]) -> list[Path]:
+    """Write every page's drafts, figures, page files and report, and issue.yml, as one change: all
+    of them, or none.
 
-    Raises ImportRefused (something would be overwritten), ContentError (an issue.yml the import
-    cannot add to, at its line) or EnvironmentFault (the disk or the system failed; the files
-    that were there are left as they were).
+    A text import gives one page; a page PDF one per 版. A periodical issue is one page, its
+    folder the issue's. Raises ImportRefused (something would be overwritten), ContentError (an
+    issue.yml the import cannot add to, at its line) or EnvironmentFault (the disk or the system
+    failed; the files that were there are left as they were).
     """
+    numbers = [page.number for page in pages]
+    if not pages or len(set(numbers)) < len(numbers) or (target.periodical and len(pages) > 1):
+        raise ValueError(f"an import writes distinct pages, one for a periodical, not {numbers}")
     publication = target.content / target.publication
     # every import locks the content folder, so one that makes site.yml or the publication folder
     # waits for none; the publication's own lock stays, for imports that know only that one
@@ -153,8 +166,8 @@ def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta,
         else (publication, target.date.isoformat())
     try:
         with files.locked(target.content), (files.locked(publication) if publication.is_dir() else nullcontext()):
-            writes = target.setup + _planned(raw, target, drafts, meta, review)
-            files.replace_all(root, name, writes, _replaced(target, writes))
+            writes = target.setup + _planned(raw, target, pages)
+            files.replace_all(root, name, writes, _replaced(target, pages, writes))
     except files.Busy as exc:
         raise ImportRefused(str(exc)) from None
     except OSError as exc:  # reading what is there; writing has its own messages
@@ -163,50 +176,150 @@ def write_import(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta,
     return target.written
 
 
-def _folder(target: Target) -> Path:
-    return target.issue_dir if target.periodical else target.issue_dir / f"{target.page:02d}"
+@dataclass
+class _Article:
+    """A draft with the names the writer gives it: its file, and its figures' files beside it."""
+
+    page: ImportedPage
+    draft: Draft
+    path: Path
+    figures: list[str]
+
+    @property
+    def slug(self) -> str:
+        return ARTICLE_FILE_RE.match(self.path.name).group(2)
 
 
-def _planned(raw: Path, target: Target, drafts: list[Draft], meta: PageMeta, review: Review) -> list[tuple[Path, bytes]]:
-    """Every file the import writes, with its bytes: the drafts, the report, issue.yml."""
-    issue_dir, folder = target.issue_dir, _folder(target)
+def _folder(target: Target, number: int) -> Path:
+    return target.issue_dir if target.periodical else target.issue_dir / f"{number:02d}"
+
+
+def _page_files(target: Target, page: ImportedPage) -> list[tuple[str, Path, bytes]]:
+    """(issue.yml field, path, bytes) of the files a page PDF gives its 版: NN.png, NN-thumb.png, NN.pdf."""
+    if page.files is None:
+        return []
+    stem = target.issue_dir / f"{page.number:02d}"
+    return [("image", stem.with_name(f"{stem.name}.png"), page.files.image),
+            ("thumbnail", stem.with_name(f"{stem.name}-thumb.png"), page.files.thumbnail),
+            ("pdf", stem.with_name(f"{stem.name}.pdf"), page.files.pdf)]
+
+
+def _planned(raw: Path, target: Target, pages: list[ImportedPage]) -> list[tuple[Path, bytes]]:
+    """Every file the import writes, with its bytes: per page its drafts with their figures, its page
+    files and its report; then issue.yml."""
+    issue_dir = target.issue_dir
     issue_file = issue_dir / "issue.yml"
     existing = read_existing(issue_file, target.periodical) if issue_file.exists() else None
-    if existing is not None and not target.force and (target.periodical or existing.declares(target.page)):
-        raise ImportRefused(f"{issue_file} 已存在"
-                            + ("" if target.periodical else f"，其中已有第{target.page}版")
-                            + "；要替换它，请加 --force")
-    # slugs give URLs per issue, so they must not repeat those of the issue's other pages
-    taken = Slugs({m.group(2) for path in issue_dir.rglob("*.md") if path.parent != folder
-                   for m in [ARTICLE_FILE_RE.match(path.name)] if m})
+    conflict = None if target.force else _conflict(target, pages, existing)
+    if conflict:
+        raise ImportRefused(conflict)
+    articles = _articles(target, pages)
     writes: list[tuple[Path, bytes]] = []
-    for number, draft in enumerate(drafts, 1):
-        name = f"{number:02d}-{slug_for(draft.title, taken)}.md"
-        writes.append((folder / name, article_text(draft, target.periodical, raw.name).encode("utf-8")))
-    if folder.is_dir() and not target.force:
-        old = sorted(folder.glob("*.md"))
-        if old:
-            raise ImportRefused(f"{folder} 中已有 {len(old)} 篇稿件（例如 {old[0]}）；要替换它们，请加 --force")
-    suffix = "" if target.periodical else f"-{target.page:02d}"
-    writes.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(raw, target, drafts, review).encode("utf-8")))
-    keys = additions(meta, existing.meta if existing else {}, target.date.isoformat(), target.date_given)
-    page = None
-    if not target.periodical:
-        page = {"number": target.page, "name": target.page_name}
-        if meta.editor:
-            page["editor"] = meta.editor
-        if meta.staff:
-            page["staff"] = dict(meta.staff)
-    issue = updated_issue_yaml(existing, keys, page, target.periodical) if existing \
-        else new_issue_yaml(keys, page).encode("utf-8")
+    for page in pages:
+        source = page.source or raw.name
+        for article in (a for a in articles if a.page is page):
+            text = article_text(article.draft, target.periodical, source, article.figures)
+            writes.append((article.path, text.encode("utf-8")))
+            writes += [(article.path.with_name(name), figure.image)
+                       for name, figure in zip(article.figures, article.draft.figures)]
+        writes += [(path, data) for _, path, data in _page_files(target, page)]
+        suffix = "" if target.periodical else f"-{page.number:02d}"
+        writes.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(source, target, page).encode("utf-8")))
+    keys = additions(_issue_meta(pages), existing.meta if existing else {}, target.date.isoformat(), target.date_given)
+    entries = [] if target.periodical else _page_entries(target, pages, articles)
+    issue = updated_issue_yaml(existing, keys, entries, target.periodical) if existing \
+        else new_issue_yaml(keys, entries).encode("utf-8")
     writes.append((issue_file, issue))
     return writes
 
 
-def _replaced(target: Target, writes: list[tuple[Path, bytes]]) -> list[Path]:
-    """With --force, the drafts of the page's earlier import that the new ones do not replace."""
-    folder = _folder(target)
-    if not (target.force and folder.is_dir()):
+def _conflict(target: Target, pages: list[ImportedPage], existing: Existing | None) -> str:
+    """What the import would overwrite without --force, the first thing found, or ""."""
+    issue_file = target.issue_dir / "issue.yml"
+    if existing is not None and target.periodical:
+        return f"{issue_file} 已存在；要替换它，请加 --force"
+    for page in pages:
+        if existing is not None and existing.declares(page.number):
+            return f"{issue_file} 已存在，其中已有第{page.number}版；要替换它，请加 --force"
+        folder = _folder(target, page.number)
+        old = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        if old:
+            return f"{folder} 中已有 {len(old)} 篇稿件（例如 {old[0]}）；要替换它们，请加 --force"
+        there = next((path for _, path, _ in _page_files(target, page) if os.path.lexists(path)), None)
+        if there:
+            return f"{there} 已存在；要替换它，请加 --force"
+    return ""
+
+
+def _articles(target: Target, pages: list[ImportedPage]) -> list[_Article]:
+    """Every draft of every page with its file name, so regions can name articles of any page."""
+    folders = {_folder(target, page.number) for page in pages}
+    # slugs give URLs per issue, so they must not repeat those of the issue's other pages
+    taken = Slugs({m.group(2) for path in target.issue_dir.rglob("*.md") if path.parent not in folders
+                   for m in [ARTICLE_FILE_RE.match(path.name)] if m})
+    articles = []
+    for page in pages:
+        folder = _folder(target, page.number)
+        for number, draft in enumerate(page.drafts, 1):
+            stem = f"{number:02d}-{slug_for(draft.title, taken)}"
+            figures = [f"{stem}-{k}.png" for k in range(1, len(draft.figures) + 1)]
+            articles.append(_Article(page, draft, folder / f"{stem}.md", figures))
+    return articles
+
+
+def _issue_meta(pages: list[ImportedPage]) -> PageMeta:
+    """The issue's masthead facts: each from the first page that prints it (the front page, as a rule)."""
+    meta = PageMeta()
+    for key in ("date", "weekday", "lunar", "total_number"):
+        setattr(meta, key, next((getattr(p.meta, key) for p in pages if getattr(p.meta, key)), getattr(meta, key)))
+    return meta
+
+
+def _page_entries(target: Target, pages: list[ImportedPage], articles: list[_Article]) -> list[dict]:
+    """The pages' issue.yml entries, in number order: name, credits, files and the articles' regions."""
+    regions: dict[int, list[Inline]] = {page.number: [] for page in pages}
+    for article in articles:
+        for number, box in article.draft.regions:
+            if number not in regions:
+                raise ValueError(f"a region of {article.slug} lies on page {number}, which this import does not write")
+            entry = Inline(article=article.slug)
+            if number != article.page.number:  # continued there (转版): the article is in its own page's folder
+                entry["page"] = article.page.number
+            entry["box"] = _box(box)
+            regions[number].append(entry)
+    entries = []
+    for page in sorted(pages, key=lambda page: page.number):
+        entry: dict = {"number": page.number, "name": page.name}
+        if page.meta.editor:
+            entry["editor"] = page.meta.editor
+        if page.meta.staff:
+            entry["staff"] = dict(page.meta.staff)
+        entry.update((key, path.name) for key, path, _ in _page_files(target, page))
+        if regions[page.number]:
+            entry["regions"] = regions[page.number]
+        entries.append(entry)
+    return entries
+
+
+def _box(box: Box) -> list[int | float]:
+    """[x, y, w, h] as short as exact to 2 decimals (`12.5`, `30`), and inside the page once rounded."""
+    x, y, w, h = (round(v, 2) for v in box)
+    w, h = min(w, round(100 - x, 2)), min(h, round(100 - y, 2))
+    return [int(v) if v == int(v) else v for v in (x, y, w, h)]
+
+
+def _replaced(target: Target, pages: list[ImportedPage], writes: list[tuple[Path, bytes]]) -> list[Path]:
+    """With --force, the drafts of the pages' earlier import, and their figures, that the new files
+    do not replace."""
+    if not target.force:
         return []
     new = {path for path, _ in writes}
-    return sorted(old for old in folder.glob("*.md") if old not in new)
+    old: list[Path] = []
+    for page in pages:
+        folder = _folder(target, page.number)
+        if not folder.is_dir():
+            continue
+        for draft in sorted(folder.glob("*.md")):
+            figure = re.compile(re.escape(draft.stem) + r"-\d+\.png")
+            old += [draft] + sorted(path for path in folder.glob("*.png") if figure.fullmatch(path.name))
+    return [path for path in old if path not in new]
