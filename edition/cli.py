@@ -90,14 +90,17 @@ def _parser() -> argparse.ArgumentParser:
                                             "with --site, check the built site in --out instead.")
     check.add_argument("--site", action="store_true",
                        help="check the built output (--out) for broken links and orphans")
-    imp = commands.add_parser("import", parents=[options(common)], help="raw page text → draft articles",
-                              description="Turn the raw text of one page (or one periodical issue) into draft "
-                                          "articles, an issue.yml entry and a review report.")
-    imp.add_argument("raw", nargs="?", type=Path, metavar="RAW.txt",
-                     help="the raw text of one page (or one periodical issue)")
+    imp = commands.add_parser("import", parents=[options(common)], help="a page PDF or raw page text → draft articles",
+                              description="Turn a page PDF (one 版 per PDF page: articles, page image, hotspots) "
+                                          "or the raw text of one page (or one periodical issue) into draft "
+                                          "articles, issue.yml entries and a review report.")
+    imp.add_argument("raw", nargs="?", type=Path, metavar="PAGE.pdf|RAW.txt",
+                     help="the page PDF as the layout system exports it, or the raw text of one page "
+                          "(or one periodical issue)")
     imp.add_argument("--publication", metavar="SLUG", help="publication folder under --content (required)")
     imp.add_argument("--date", metavar="YYYY-MM-DD", help="issue date, when the page does not print one")
-    imp.add_argument("--page", type=_positive, default=1, metavar="N", help="page (版面) number (default 1)")
+    imp.add_argument("--page", type=_positive, default=1, metavar="N",
+                     help="page (版面) number (default 1); of a PDF's first page")
     imp.add_argument("--page-name", default="", metavar="NAME", help="版名 (default 要闻 for page 1, else 第N版)")
     imp.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
     serve = commands.add_parser(
@@ -247,10 +250,9 @@ def check(args) -> int:
 
 def import_raw(args) -> int:
     """Raw page text → draft articles, an issue.yml entry and a review report."""
-    from .ingest import import_text
-    from .ingest.normalise import read_raw
     from .ingest.sitefile import close_publication, listed_site_yaml, new_publication_yaml, new_site_yaml, \
         slug_problem
+    from .ingest.review import Review
     from .ingest.write import ImportRefused, Target, write_import
 
     def usage(message: str) -> int:
@@ -258,7 +260,7 @@ def import_raw(args) -> int:
         return 2
 
     if args.raw is None or not args.raw.is_file():
-        return usage(f"找不到原文文件 {args.raw}" if args.raw else "请给出原文文件：import RAW.txt")
+        return usage(f"找不到原文文件 {args.raw}" if args.raw else "请给出版面 PDF 或原文文件：import PAGE.pdf 或 import RAW.txt")
     if not args.publication:
         return usage("请用 --publication SLUG 给出报刊文件夹名")
     site_file = args.content / "site.yml"
@@ -288,24 +290,34 @@ def import_raw(args) -> int:
         if listed is not None:
             setup.insert(0, (site_file, listed))
             made.insert(0, f"已在 {site_file} 的 publications 中加入 {args.publication}")
-    result = import_text(read_raw(args.raw), periodical=kind == "periodical")
+    pdf = args.raw.suffix.lower() == ".pdf"
+    if pdf and kind == "periodical":
+        return usage("PDF 版面导入用于报纸；期刊请导入整期的文字稿")
+    try:
+        pages = _raw_pages(args, pdf, kind == "periodical")
+    except ImportRefused as exc:
+        print(f"build.py import: {_printable(str(exc))}", file=sys.stderr)
+        return 1
     given = None
     if args.date:
         try:
             given = dt.date.fromisoformat(args.date)
         except ValueError:
             return usage(f"--date {args.date} 不是日期，请写成 2022-06-28 这样")
-    printed = dt.date.fromisoformat(result.meta.date) if result.meta.date else None
+    dated = [p for p in pages if p.meta.date]
+    printed = dt.date.fromisoformat(dated[0].meta.date) if dated else None
+    where = (lambda p: f"第{p.number}版报头") if pdf else (lambda p: f"第{p.meta.date_line}行")
+    other = next((p for p in dated if p.meta.date != dated[0].meta.date), None)
+    if other:
+        return usage(f"{where(dated[0])}印的日期 {printed} 与{where(other)}印的 {other.meta.date} 不符")
     if printed and given and printed != given:
-        return usage(f"--date {given} 与第{result.meta.date_line}行印的日期 {printed} 不符")
+        return usage(f"--date {given} 与{where(dated[0])}印的日期 {printed} 不符")
     if not (printed or given):
         return usage(f"{args.raw} 没有印出日期；请用 --date YYYY-MM-DD 给出")
     target = Target(args.content, args.publication, kind == "periodical", printed or given,
-                    date_given=printed is None, page=args.page,
-                    page_name=args.page_name or ("要闻" if args.page == 1 else f"第{args.page}版"), force=args.force,
-                    setup=setup)
+                    date_given=printed is None, force=args.force, setup=setup)
     try:
-        written = write_import(args.raw, target, result.drafts, result.meta, result.review)
+        written = write_import(args.raw, target, pages)
     except ImportRefused as exc:
         print(f"build.py import: {_printable(str(exc))}；未写入任何文件", file=sys.stderr)
         return 1
@@ -314,21 +326,43 @@ def import_raw(args) -> int:
     for path in written[len(setup):]:
         print(f"已写入 {_printable(str(path))}")
     if not args.quiet:
-        review = result.review
-        report = next(p for p in written if p.name.startswith("import-report"))
+        review = Review(notes=[n for p in pages for n in p.review.notes],
+                        punctuation=[c for p in pages for c in p.review.punctuation])
+        reports = "、".join(_printable(str(p)) for p in written if p.name.startswith("import-report"))
+        drafts = sum(len(p.drafts) for p in pages)
         content = _printable(str(args.content))
         here = Path.cwd() / "build.py"
         program = "build.py" if here.is_file() and here.resolve() == (PROJECT / "build.py").resolve() \
             else _printable(str(PROJECT / "build.py"))
         folder = args.content.resolve() if not args.content.name else args.content
         out = _printable(str(folder.parent / ("site" if folder.name == "content" else f"{folder.name}-site")))
-        print(f"已导入 {len(result.drafts)} 条稿件草稿（来自 {_printable(str(args.raw))}）；待核对：{review.summary()}；"
+        print(f"已导入 {drafts} 条稿件草稿（来自 {_printable(str(args.raw))}"
+              + (f"，共 {len(pages)} 版" if pdf else "") + f"）；待核对：{review.summary()}；"
               f"标点：{review.punctuation_summary() if review.punctuation else '无需改动'}")
-        print(f"请对照 {_printable(str(report))} 核对草稿，删去 `draft: true`，"
+        print(f"请对照 {reports} 核对草稿{'和版面热区' if pdf else ''}，删去 `draft: true`，"
               f"然后运行 `python {program} check --content {content}`")
         print(f"预览（草稿也编入网站）：`python {program} --content {content} --out {out} --drafts`；"
               f"草稿都核对完后，去掉 --drafts 即是正式构建")
     return 0
+
+
+def _raw_pages(args, pdf: bool, periodical: bool) -> list:
+    """The imported pages: every page of a page PDF (from --page on), or the one page (or
+    periodical issue) of a raw text, each with its 版名."""
+    from .ingest import import_pdf, import_text
+    from .ingest.drafts import ImportedPage
+    from .ingest.normalise import read_raw
+
+    def name(number: int, printed: str = "") -> str:
+        return printed or ("要闻" if number == 1 else f"第{number}版")
+
+    if pdf:
+        pages = import_pdf(args.raw, first_page=args.page)
+        for page in pages:
+            page.name = args.page_name if args.page_name and len(pages) == 1 else name(page.number, page.name)
+        return pages
+    result = import_text(read_raw(args.raw), periodical=periodical)
+    return [ImportedPage(args.page, args.page_name or name(args.page), result.drafts, result.meta, result.review)]
 
 
 def main(argv: list[str] | None = None) -> int:

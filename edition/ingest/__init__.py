@@ -15,8 +15,8 @@ Every step that guesses records a `Note` with the raw line numbers, so the
 editor gets a review report that says exactly what to check.
 """
 
-from .pipeline import ImportResult, import_text
+from .pipeline import ImportResult, import_pdf, import_text
 
-__all__ = ["ImportResult", "import_text"]
+__all__ = ["ImportResult", "import_pdf", "import_text"]
 
 

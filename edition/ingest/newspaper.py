@@ -215,7 +215,7 @@ def assemble_newspaper(blocks: list[Block], review: Review) -> tuple[list[Draft]
             review.note(block.first, "order", f"这段文字未归入任何稿件，留在原处：{block.texts[0][:30]}")
     for draft in articles:
         draft.paragraphs = paragraphs(draft.segment.blocks, review) if draft.segment else []
-        _settle_kind(draft, review)
+        settle_kind(draft, review)
         if draft.paragraphs and not ends_sentence(draft.paragraphs[-1]):
             review.note(draft.segment.blocks[-1].last, "lost-text",
                         f"「{draft.title[:16]}」在句子中间结束，提取时可能丢了文字")
@@ -367,7 +367,7 @@ def _main_block(items: list[Block], group: list[int]) -> int:
     return group[0]
 
 
-def _share(title_pairs: set[str], body_pairs: set[str]) -> float:
+def share(title_pairs: set[str], body_pairs: set[str]) -> float:
     """`text.overlap` of a title and a body whose character pairs are known."""
     return len(title_pairs & body_pairs) / len(title_pairs) if title_pairs else 0.0
 
@@ -420,7 +420,7 @@ def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
         after_seg = by_block.get(id(items[after])) if after is not None else None
         near[g] = {s for s in (before, after_seg) if s in seg_class}
         for s in sorted(near[g]):
-            score = max(_share(t, openings[seg_class[s]]) for t in titles)
+            score = max(share(t, openings[seg_class[s]]) for t in titles)
             if s == before:
                 score += NEAR_BONUS
             if s == after_seg:
@@ -439,7 +439,7 @@ def _pairs_by_wording(items, segments, groups) -> list[tuple[int, int]]:
                                 bisect.bisect_right(bodies, group[-1] + WORDING_WINDOW)]
                 found.update(seg_class[b] for b in window)
         for c in sorted(found):
-            score = max(_share(t, openings[c]) for t in titles)
+            score = max(share(t, openings[c]) for t in titles)
             if score >= MATCH_THRESHOLD:
                 offers.append((score, g, None, c))
     offers.sort(key=lambda o: (-o[0], o[1]))
@@ -538,8 +538,7 @@ def _attach_orphans(drafts: list[Draft], segments, review) -> None:
             continue
         caption = " ".join(t for b in draft.segment.blocks for t in b.texts)
         if len(caption) <= PHOTO_CAPTION_MAX and not text.startswith(LEAD):
-            first = re.split(r"[，,。]", unwrap_spaces(caption))[0]
-            draft.title = first if len(first) <= 16 else first[:16]
+            draft.title = photo_title(caption)
             draft.kind = "photo"
             review.note(draft.line, "title", f"图片说明没有标题，已取开头几个字作标题：{draft.title}")
         else:
@@ -739,7 +738,12 @@ def _attach_labels(items, drafts, groups, claimed, labels, review) -> None:
                                         "如果是拼音，请改写成中文")
 
 
-def _settle_kind(draft: Draft, review: Review) -> None:
+def photo_title(caption: str) -> str:
+    """A caption's opening words, as the title of a photo printed without one."""
+    return re.split(r"[，,。]", unwrap_spaces(caption))[0][:16]
+
+
+def settle_kind(draft: Draft, review: Review) -> None:
     if draft.kind in ("ad", "weather"):
         return
     roles = {a.get("role") for a in draft.authors}

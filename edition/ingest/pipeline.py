@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
 from .blocks import find_blocks
 from .classify import classify
-from .drafts import Draft, PageMeta
-from .newspaper import assemble_newspaper
+from .drafts import Draft, Figure, ImportedPage, PageMeta
+from .newspaper import assemble_newspaper, settle_kind, share
 from .normalise import normalise
+from .pdflayout import WORDING_THRESHOLD, Part, box_of, draft_of, lay_out, regions_of
+from .pdfread import body_size, read_pdf, refusal
+from .pdfrender import figure, render_all
 from .periodical import assemble_periodical
+from .write import ImportRefused
 from ..punctuation import (SENTINEL_RE, mark_quotes, normalise_punctuation, quote_changes, restore_quotes,
                           settle_quotes)
 from .review import Review
+from .text import bigrams, ends_sentence, join_lines
 
 
 MARKUP = set("#■ \t\n\r\u3000\xa0")  # layout marks, not text
@@ -30,6 +36,7 @@ class ImportResult:
         for d in self.drafts:
             parts += [d.title, d.kicker, d.subtitle, d.column, *d.paragraphs]
             parts += [v for a in d.authors for v in a.values()]
+            parts += [f.caption for f in d.figures]
         parts += [text for _, text in self.review.removed]
         return "".join(parts)
 
@@ -58,6 +65,81 @@ def import_text(text: str, periodical: bool = False) -> ImportResult:
         classify(blocks, review)
         result = ImportResult(*assemble_newspaper(blocks, review), review)
     return _checked(text, _settled(result, marked))
+
+
+def import_pdf(path: Path, first_page: int = 1) -> list[ImportedPage]:
+    """A page PDF or a whole issue, one 版 per PDF page, as drafts with their regions and photos,
+    and each page's image, thumbnail and PDF. Pages the text layer cannot give are refused whole
+    (ImportRefused): nothing half right is imported."""
+    files = render_all(path)  # first: it names what is wrong with a file that is no readable PDF
+    pages = read_pdf(path)
+    problem = refusal(path, pages)
+    if problem:
+        raise ImportRefused(problem)
+    imported: list[ImportedPage] = []
+    parts: list[tuple[int, Part]] = []  # (page, continuation 上接第N版), joined once every page is read
+    jumps: dict[int, list[tuple[Draft, int]]] = {}  # page → its drafts that jump (下转), and to where
+    for page, page_files in zip(pages, files):
+        number = first_page + page.index
+        review = Review()
+        raw = "\n".join(line.text for line in page.lines)
+        full, marked = _full_width(raw, review)
+        page = replace(page, lines=tuple(replace(line, text=text) for line, text in zip(page.lines, full.split("\n"))))
+        layout = lay_out(page, number, review)
+        if page.unreadable:
+            review.note(1, "lost-text", f"本页有 {page.unreadable} 个字符无法识别（字体没有 Unicode 映射），"
+                                        "未能导入；请对照版面补上")
+        if page.sideways:
+            review.note(1, "lost-text", f"本页有 {len(page.sideways)} 个字符不是横排（竖排或旋转的文字），"
+                                        f"未能导入：{page.sideways[:40]}；请对照版面补上")
+        drafts, continuing = [], []
+        for group in layout.groups:
+            part = draft_of(group, body_size(page.lines), review)
+            draft = part.draft
+            draft.regions = [(number, box) for box in regions_of(group, layout)]
+            draft.figures = [Figure(figure(path, page.index, box_of(image, layout)), caption)
+                             for image, caption in part.photos]
+            if part.continues:
+                continuing.append(draft)
+                parts.append((number, part))
+            else:
+                drafts.append(draft)
+            jumps.setdefault(number, []).extend((draft, to) for to in part.jumps)
+        _checked(raw, _settled(ImportResult(drafts + continuing, layout.meta, review), marked))
+        for draft in drafts:
+            settle_kind(draft, review)
+        imported.append(ImportedPage(number, layout.name, drafts, layout.meta, review, page_files,
+                                     source=f"{path.name} 第{page.index + 1}页"))
+    by_number = {p.number: p for p in imported}
+    for here, part in parts:
+        _join(by_number[here], by_number.get(part.continues), jumps.get(part.continues, []), part)
+    return imported
+
+
+def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Draft, int]], part: Part) -> None:
+    """A continuation (上接第N版) appended to the article it continues: the draft of page N that
+    jumps to this page (下转), or among several the one whose title the jump head repeats; failing
+    that, the draft of page N whose title shares the head's wording."""
+    review, line = page.review, part.draft.title_line or part.draft.line
+    candidates = [d for d, to in jumps if to == page.number] or (origin.drafts if origin else [])
+    title = bigrams(part.draft.title)
+    scored = sorted(((share(title, bigrams(d.title)), -i) for i, d in enumerate(candidates)), reverse=True)
+    if not scored or (len(candidates) > 1 and scored[0][0] < WORDING_THRESHOLD):
+        page.drafts.append(part.draft)
+        review.note(line, "order", f"「{part.draft.title[:16]}」注明上接第{part.continues}版，但那一版没有找到"
+                                   "对应的稿件，已单独成稿；请核对")
+        return
+    host = candidates[-scored[0][1]]
+    body = part.draft.paragraphs
+    opens = part.opens if part.opens is not None else ends_sentence(host.paragraphs[-1] if host.paragraphs else "。")
+    if body and host.paragraphs and not opens:  # the page broke off a paragraph
+        host.paragraphs[-1] = join_lines([host.paragraphs[-1], body[0]])
+        body = body[1:]
+    host.paragraphs += body
+    host.regions += part.draft.regions
+    host.figures += part.draft.figures
+    host.authors += [a for a in part.draft.authors if a not in host.authors]
+    review.note(line, "order", f"转版接续：这里的正文已接在第{part.continues}版「{host.title[:16]}」之后；请核对")
 
 
 def _full_width(text: str, review: Review) -> tuple[str, list]:
@@ -89,6 +171,8 @@ def _settled(result: ImportResult, marked: list) -> ImportResult:
             for key in ("title", "kicker", "subtitle", "column"):
                 setattr(draft, key, settle(getattr(draft, key)))
             draft.paragraphs = [settle(p) for p in draft.paragraphs]
+            for photo in draft.figures:
+                photo.caption = settle(photo.caption)
             draft.authors = [{k: settle(v) if isinstance(v, str) else v for k, v in a.items()} for a in draft.authors]
         review.removed = [(line, settle(text)) for line, text in review.removed]
         meta = result.meta

@@ -1,0 +1,458 @@
+"""Step 2 for page PDFs: lines with boxes → the articles of each page, in reading order.
+
+Geometry decides what the text importer has to guess:
+
+- **roles by type size**: against the page's body size, the largest lines of a heading are its
+  主题, the lines above them its 引题, the lines below its 副题;
+- **furniture by place**: the masthead sits above the first full-width rule near the top, the
+  footer below the last one near the bottom; a stroked frame holds one item (an ad, mostly);
+- **ownership by place**: a body block, a byline, a photo belongs to the nearest heading above
+  it that covers it horizontally, unless a rule runs between them;
+- **reading order by columns**: an article's blocks are read column by column, top down;
+  paragraphs start at an indented line.
+
+Where geometry does not decide, the text importer's guesses are the fallback: a block with no
+heading above it goes to the heading whose wording it shares (``newspaper.share``), paragraphs
+in text set without indents are rejoined by ``newspaper.paragraphs``, and the kind of an item is
+settled as for text. Every such decision is a note in the review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..load import TITLE_PLACEHOLDER
+from .blocks import Block
+from .classify import AD_RE, BYLINE_RE
+from .drafts import Box, Draft, PageMeta
+from .newspaper import LEAD, paragraphs, parse_byline, photo_title, read_footer, read_masthead, share
+from .normalise import Line
+from .pdfread import PdfPage, Rect, TextLine, body_size
+from .review import Review
+from .text import bigrams, join_lines, letter_spaced
+
+HEAD_RATIO = 1.25  # lines this much larger than the body type are headings
+CAPTION_RATIO = 0.97  # lines smaller than the body type under a photo are its caption
+FULL_WIDTH = 0.6  # a rule this share of the page wide separates masthead, page and footer
+MASTHEAD_ZONE = 0.25
+FOOTER_ZONE = 0.12
+INDENT = 1.5  # a line this many body sizes right of its column's edge starts a paragraph
+JUMP_RE = re.compile(r"^[（(]?\s*(下转|转|上接|接)\s*第?\s*(\d+)\s*版\s*[）)]?$")
+PAGE_NAME_RE = re.compile(r"第\s*0*(\d+)\s*版\s*[：:·]?\s*(\S{1,8})")
+WORDING_THRESHOLD = 0.3
+AD_MAX = 200  # characters: a frame with no more than this, and no byline, is an ad
+
+
+@dataclass
+class Piece:
+    """Lines that belong together (a heading, a body block, a byline …), with their box."""
+
+    role: str  # head, body, byline, caption, jump, photo
+    lines: list[tuple[int, TextLine]]  # (line number, line)
+    rect: Rect
+    jump: tuple[str, int] | None = None  # ("下转" | "上接", page) for a jump line
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for _, line in self.lines)
+
+
+@dataclass
+class Group:
+    """One item of the page: a heading and what it owns, or a frame's content, or a photo."""
+
+    head: Piece | None
+    kind: str = "news"
+    pieces: list[Piece] = field(default_factory=list)
+    photos: list[tuple[Rect, Piece | None]] = field(default_factory=list)  # (image box, its caption)
+    continues: int | None = None  # 上接第N版: the page this continues an article of
+
+    @property
+    def rects(self) -> list[Rect]:
+        rects = [p.rect for p in self.pieces] + [r for r, _ in self.photos]
+        rects += [c.rect for _, c in self.photos if c]
+        return rects + ([self.head.rect] if self.head else [])
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    groups: list[Group]
+    meta: PageMeta
+    name: str  # 版名 from the running head, if printed
+    lines: list[tuple[int, TextLine]]  # every line, numbered
+
+
+def lay_out(page: PdfPage, number: int, review: Review) -> PageLayout:
+    """The page's items, its masthead and footer facts; every line ends up in an item or in the
+    review's removed text."""
+    size = body_size(page.lines)
+    lines = list(enumerate(page.lines, 1))
+    for no, line in lines:
+        review.places[no] = (round(line.x0 / page.width * 100, 1), round(line.top / page.height * 100, 1))
+    meta = PageMeta()
+    top, bottom = _furniture_edges(page)
+    masthead = [(no, ln) for no, ln in lines if ln.bottom <= top]
+    footer = [(no, ln) for no, ln in lines if ln.top >= bottom and (no, ln) not in masthead]
+    name = _page_name(masthead)
+    if masthead:
+        read_masthead([_block(masthead, "masthead")], meta, review)
+    if footer:
+        read_footer(_block(footer, "footer"), meta, review)
+    furniture = {no for no, _ in masthead + footer}
+    rest = [(no, ln) for no, ln in lines if no not in furniture]
+    groups = _frames(page, rest, review)
+    framed = {no for g in groups for p in g.pieces + ([g.head] if g.head else []) for no, _ in p.lines}
+    rest = [(no, ln) for no, ln in rest if no not in framed]
+    pieces = _pieces(page, rest, size)
+    groups += _owned(page, pieces, size, review)
+    groups.sort(key=lambda g: _reading_key(g, page))
+    return PageLayout(number, page.width, page.height, groups, meta, name, lines)
+
+
+# ---------------------------------------------------------------- furniture
+
+def _furniture_edges(page: PdfPage) -> tuple[float, float]:
+    """The bottom of the masthead band and the top of the footer band (points)."""
+    wide = sorted(r for r in page.rules if r[3] - r[1] < 2.0 and r[2] - r[0] >= FULL_WIDTH * page.width)
+    tops = [r[1] for r in wide if r[1] <= MASTHEAD_ZONE * page.height]
+    bottoms = [r[1] for r in wide if r[1] >= (1 - FOOTER_ZONE) * page.height]
+    return (max(tops) if tops else 0.0), (min(bottoms) if bottoms else page.height + 1)
+
+
+def _page_name(masthead: list[tuple[int, TextLine]]) -> str:
+    for _, line in masthead:
+        found = PAGE_NAME_RE.search(line.text.replace(" ", ""))
+        if found:
+            return found.group(2)
+    return ""
+
+
+def _block(lines: list[tuple[int, TextLine]], kind: str) -> Block:
+    return Block([Line(no, line.text) for no, line in lines], kind=kind)
+
+
+def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) -> list[Group]:
+    """A stroked frame that reads as an ad (its wording, or a few short lines with no byline) is
+    one item: its largest type the title, the rest its lines. Any other frame is a boxed story,
+    read as the rest of the page is (its edges are rules)."""
+    groups = []
+    for frame in page.frames:
+        inside = [(no, ln) for no, ln in lines if _inside(ln.rect, frame)]
+        text = letter_spaced(" ".join(ln.text for _, ln in inside))
+        if not inside or not (AD_RE.search(text) or "广告" in text or (
+                len(text) <= AD_MAX and not any(BYLINE_RE.match(ln.text) for _, ln in inside)
+                and not text.startswith(LEAD))):
+            continue
+        if not (AD_RE.search(text) or "广告" in text):
+            review.note(inside[0][0], "furniture", "框内的几行短文按广告处理；如果是稿件，请把 kind 改掉")
+        biggest = max(ln.size for _, ln in inside)
+        head = [(no, ln) for no, ln in inside if ln.size == biggest]
+        body = [(no, ln) for no, ln in inside if ln.size != biggest]
+        group = Group(Piece("head", head, _union([ln.rect for _, ln in head])), "ad")
+        if body:
+            group.pieces.append(Piece("body", body, _union([ln.rect for _, ln in body])))
+        group.pieces.append(Piece("frame", [], frame))
+        groups.append(group)
+    return groups
+
+
+# ---------------------------------------------------------------- pieces
+
+def _pieces(page: PdfPage, lines: list[tuple[int, TextLine]], size: float) -> list[Piece]:
+    """Headings, bylines, jump lines, captions and body blocks, each with its box."""
+    pieces: list[Piece] = []
+    heads = [(no, ln) for no, ln in lines if ln.size >= HEAD_RATIO * size]
+    pieces += [Piece("head", run, _union([ln.rect for _, ln in run])) for run in _runs(heads, 1.0)]
+    captions: set[int] = set()
+    small = sorted(((no, ln) for no, ln in lines if ln.size < CAPTION_RATIO * size), key=lambda x: x[1].top)
+    for image in page.images:
+        run: list[tuple[int, TextLine]] = []
+        for no, ln in small:
+            if _overlap_x(ln.rect, image) <= 0.5 or ln.top < image[3] - 1 or no in captions:
+                continue
+            last = run[-1][1].bottom if run else image[3]
+            if ln.top - last > (1.2 if run else 2.5) * size:
+                break
+            run.append((no, ln))
+        captions |= {no for no, _ in run}
+        pieces.append(Piece("photo", run, _union([image] + [ln.rect for _, ln in run])))
+    body = []
+    for no, ln in lines:
+        if ln.size >= HEAD_RATIO * size or no in captions:
+            continue
+        jump = JUMP_RE.match(ln.text.replace(" ", ""))
+        if jump:
+            pieces.append(Piece("jump", [(no, ln)], ln.rect, ("下转" if "转" in jump.group(1) else "上接",
+                                                              int(jump.group(2)))))
+        elif BYLINE_RE.match(ln.text) and len(ln.text) < 60:
+            pieces.append(Piece("byline", [(no, ln)], ln.rect))
+        else:
+            body.append((no, ln))
+    pieces += [Piece("body", run, _union([ln.rect for _, ln in run])) for run in _runs(body, 0.9)]
+    return pieces
+
+
+def _runs(lines: list[tuple[int, TextLine]], gap: float) -> list[list[tuple[int, TextLine]]]:
+    """Lines stacked in one column with gaps under ``gap`` times their size: blocks."""
+    runs: list[list[tuple[int, TextLine]]] = []
+    for no, line in sorted(lines, key=lambda x: (x[1].top, x[1].x0)):
+        for run in reversed(runs):
+            last = run[-1][1]
+            if (0 <= line.top - last.bottom <= gap * max(line.size, last.size)
+                    and _overlap_x(line.rect, _union([ln.rect for _, ln in run])) > 0.3):
+                run.append((no, line))
+                break
+        else:
+            runs.append([(no, line)])
+    return runs
+
+
+# ---------------------------------------------------------------- ownership
+
+def _owned(page: PdfPage, pieces: list[Piece], size: float, review: Review) -> list[Group]:
+    heads = [p for p in pieces if p.role == "head"]
+    spans = {id(h): _span(page, h, heads) for h in heads}
+    groups = {id(h): Group(h) for h in heads}
+    orphans: list[Piece] = []
+    for piece in pieces:
+        if piece.role == "head":
+            continue
+        owner = _owner(page, piece, heads, spans)
+        if owner is None:
+            orphans.append(piece)
+            continue
+        group = groups[id(owner)]
+        if piece.role == "photo":
+            group.photos.append(_photo(page, piece))
+        else:
+            group.pieces.append(piece)
+        if piece.jump and piece.jump[0] == "上接":
+            group.continues = piece.jump[1]
+    result = list(groups.values())
+    for piece in orphans:
+        result += _orphan(page, piece, result, review)
+    return [g for g in result if g.head or g.pieces or g.photos]
+
+
+def _photo(page: PdfPage, piece: Piece) -> tuple[Rect, Piece | None]:
+    image = next(r for r in page.images if _inside(r, piece.rect))
+    return image, (Piece("caption", piece.lines, _union([ln.rect for _, ln in piece.lines])) if piece.lines else None)
+
+
+def _span(page: PdfPage, head: Piece, heads: list[Piece]) -> tuple[float, float]:
+    """How wide the article under a heading may be: the heading's line widened to the nearest
+    column rule, neighbouring heading or text margin on each side (a centred title is narrower
+    than its article)."""
+    x0, top, x1, bottom = head.rect
+    left = min((ln.x0 for ln in page.lines), default=x0)
+    right = max((ln.x1 for ln in page.lines), default=x1)
+    walls = [r[0] for r in page.rules if r[2] - r[0] < 2.0 and r[1] <= bottom + 2 * head_size(head) and r[3] >= bottom]
+    walls += [h.rect[2] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[2] <= x0]
+    walls += [h.rect[0] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[0] >= x1]
+    return (max([left] + [w for w in walls if w <= x0]), min([right] + [w for w in walls if w >= x1]))
+
+
+def head_size(head: Piece) -> float:
+    return max(line.size for _, line in head.lines)
+
+
+def _owner(page: PdfPage, piece: Piece, heads: list[Piece], spans: dict) -> Piece | None:
+    """The nearest heading above the piece whose span covers it, with no rule between them."""
+    best = None
+    for head in heads:
+        span = spans[id(head)]
+        if head.rect[3] > piece.rect[1] + 1 or _overlap_x(piece.rect, (span[0], 0, span[1], 0)) < 0.5:
+            continue
+        if any(_separates(rule, head.rect, piece.rect) for rule in page.rules):
+            continue
+        if best is None or head.rect[3] > best.rect[3]:
+            best = head
+    return best
+
+
+def _separates(rule: Rect, above: Rect, below: Rect) -> bool:
+    if rule[3] - rule[1] > 2.0:
+        return False
+    return above[3] - 1 <= rule[1] <= below[1] + 1 and _overlap_x(below, rule) > 0.5
+
+
+def _orphan(page: PdfPage, piece: Piece, groups: list[Group], review: Review) -> list[Group]:
+    """A piece no heading covers: a photo of its own, or a block placed by its wording."""
+    first = piece.lines[0][0] if piece.lines else 0
+    if piece.role == "photo":
+        return [Group(None, "photo", photos=[_photo(page, piece)])]
+    if piece.role == "byline":  # a credit under a photo or a story with no heading over it
+        size = piece.lines[0][1].size
+        above = [(rect[3], g) for g in groups for rect in g.rects
+                 if 0 <= piece.rect[1] - rect[3] <= 2 * size and _overlap_x(piece.rect, rect) > 0.3]
+        if above:
+            max(above, key=lambda x: x[0])[1].pieces.append(piece)
+            return []
+    pairs = bigrams(piece.text[:240])
+    scored = [(share(bigrams(g.head.text), pairs), i) for i, g in enumerate(groups) if g.head]
+    score, best = max(scored, default=(0.0, -1))
+    if score >= WORDING_THRESHOLD:
+        groups[best].pieces.append(piece)
+        review.note(first, "order", f"这段文字上方没有标题，按用词归入「{groups[best].head.text[:16]}」；请核对")
+        return []
+    review.note(first, "title", "这段文字上方没有标题，单独成稿；请补上标题或并入所属稿件")
+    return [Group(None, "news", [piece])]
+
+
+def _reading_key(group: Group, page: PdfPage) -> tuple:
+    rect = _union(group.rects)
+    return (round(rect[1] / (page.height * 0.03)), rect[0])
+
+
+# ---------------------------------------------------------------- drafts
+
+@dataclass
+class Part:
+    """A group read as a draft, with what the issue-level step still needs of it."""
+
+    draft: Draft
+    photos: list[tuple[Rect, str]]  # (image box, the caption its figure gets)
+    jumps: list[int]  # pages its text jumps to (下转第N版)
+    continues: int | None  # the page it continues an article of (上接第N版)
+    opens: bool | None  # its body starts with a paragraph (an indented line), not inside one; None: unknown
+
+
+def draft_of(group: Group, size: float, review: Review) -> Part:
+    """The group as a draft article; its body lines read column by column."""
+    draft = Draft(kind=group.kind)
+    if group.head:
+        draft.kicker, draft.title, draft.subtitle = _head_parts(group.head)
+        draft.title_line = group.head.lines[0][0]
+    for piece in sorted((p for p in group.pieces if p.role == "byline"), key=lambda p: p.rect[1]):
+        draft.authors += parse_byline(piece.text)
+    jumps = []
+    for piece in group.pieces:
+        if piece.role == "jump":
+            no, line = piece.lines[0]
+            review.drop(no, line.text, "转版提示，正文已按它接续")
+            if piece.jump[0] == "下转":
+                jumps.append(piece.jump[1])
+    body = [p for p in group.pieces if p.role == "body"]
+    draft.paragraphs, opens = body_paragraphs(body, size, review, per_line=group.kind == "ad")
+    draft.line = min((p.lines[0][0] for p in body), default=draft.title_line)
+    captions = [caption.text for _, caption in group.photos if caption]
+    photos = [(image, caption.text if caption and body else draft.title) for image, caption in group.photos]
+    if not body and captions:  # a photo printed with its caption and no story: the caption is the text
+        draft.paragraphs, draft.kind = captions, "photo"
+        draft.line = group.photos[0][1].lines[0][0] if group.photos[0][1] else draft.title_line
+        if not draft.title:
+            draft.title = photo_title(captions[0])
+            review.note(draft.line, "title", f"图片说明没有标题，已取开头几个字作标题：{draft.title}")
+        photos = [(image, draft.title) for image, _ in group.photos]
+    if not draft.title:
+        draft.title = TITLE_PLACEHOLDER
+    return Part(draft, photos, jumps, group.continues, opens)
+
+
+def _head_parts(head: Piece) -> tuple[str, str, str]:
+    """(kicker, title, subtitle): the largest type is the title, what is above it the kicker."""
+    biggest = max(line.size for _, line in head.lines)
+    title_lines = [line for _, line in head.lines if line.size == biggest]
+    top, bottom = title_lines[0].top, title_lines[-1].bottom
+    kicker = [line.text for _, line in head.lines if line.size != biggest and line.bottom <= top + 0.5]
+    subtitle = [line.text for _, line in head.lines if line.size != biggest and line.top >= bottom - 0.5]
+    title = "".join(letter_spaced(line.text) for line in title_lines)
+    return " ".join(kicker), title, " ".join(subtitle)
+
+
+def body_paragraphs(pieces: list[Piece], size: float, review: Review,
+                    per_line: bool = False) -> tuple[list[str], bool | None]:
+    """Body blocks read column by column; a paragraph starts at an indented line (in an ad, after
+    every line set short). A body set without indents is rejoined as the text importer rejoins
+    wrapped lines. Also whether the body starts with a paragraph (None: nothing tells)."""
+    if not pieces:
+        return [], None
+    ordered = sorted(pieces, key=lambda p: (_column(p, pieces, size), p.rect[1]))
+    lines = [(no, line, piece) for piece in ordered for no, line in piece.lines]
+    indented = [line.x0 - piece.rect[0] >= INDENT * size for _, line, piece in lines]
+    if per_line:  # an ad: every line set short of the full width ends its paragraph
+        right = max(line.x1 for _, line, _ in lines)
+        result = [[]]
+        for _, line, _ in lines:
+            result[-1].append(line.text)
+            if line.x1 < right - line.size:
+                result.append([])
+        return [join_lines(p) for p in result if p], True
+    if not any(indented):
+        blocks = [Block([Line(no, line.text) for no, line in piece.lines]) for piece in ordered]
+        return paragraphs(blocks, review), None
+    result: list[list[str]] = []
+    for (no, line, piece), starts in zip(lines, indented):
+        if starts or not result:
+            result.append([])
+        result[-1].append(line.text)
+    return [_lead(join_lines(p)) for p in result], indented[0]
+
+
+def _lead(text: str) -> str:
+    """`本报讯` set apart by a space, as the text importer writes it."""
+    if text.startswith(LEAD) and not text.startswith(LEAD + " "):
+        rest = text[len(LEAD):].lstrip()
+        return f"{LEAD} {rest}" if rest.startswith(("（", "(", "记者")) else text
+    return text
+
+
+def _column(piece: Piece, pieces: list[Piece], size: float) -> int:
+    """The piece's column among the group's pieces: left edges within two body sizes share one."""
+    lefts = sorted({round(p.rect[0]) for p in pieces})
+    columns: list[float] = []
+    for x in lefts:
+        if not columns or x - columns[-1] > 2 * size:
+            columns.append(x)
+    return max(i for i, x in enumerate(columns) if x <= round(piece.rect[0]) + 0.5)
+
+
+def regions_of(group: Group, layout: PageLayout) -> list[Box]:
+    """The group's area on the page, in percent: one box, or a box per column where one box
+    would cover another item."""
+    rects = group.rects
+    whole = _union(rects)
+    foreign = [r for g in layout.groups if g is not group for r in g.rects]
+    if not any(_intersection(whole, r) > 0.05 * _area(r) for r in foreign):
+        return [box_of(whole, layout)]
+    by_column: dict[int, list[Rect]] = {}
+    for rect in sorted(rects):
+        key = next((k for k in by_column if abs(by_column[k][0][0] - rect[0]) < 12), len(by_column))
+        by_column.setdefault(key, []).append(rect)
+    return [box_of(_union(column), layout) for column in by_column.values()]
+
+
+def box_of(rect: Rect, layout: PageLayout) -> Box:
+    x0, top, x1, bottom = rect
+    return (round(x0 / layout.width * 100, 2), round(top / layout.height * 100, 2),
+            round((x1 - x0) / layout.width * 100, 2), round((bottom - top) / layout.height * 100, 2))
+
+
+# ---------------------------------------------------------------- geometry
+
+def _union(rects: list[Rect]) -> Rect:
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+
+
+def _overlap_x(a: Rect, b: Rect) -> float:
+    """Share of ``a``'s width that ``b`` covers."""
+    width = a[2] - a[0]
+    covered = min(a[2], b[2]) - max(a[0], b[0])
+    return covered / width if width > 0 else (1.0 if b[0] <= a[0] <= b[2] else 0.0)
+
+
+def _inside(a: Rect, b: Rect, slack: float = 1.0) -> bool:
+    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
+
+
+def _intersection(a: Rect, b: Rect) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _area(r: Rect) -> float:
+    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
+

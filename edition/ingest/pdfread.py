@@ -1,0 +1,191 @@
+"""Step 1 for page PDFs: characters with their boxes → lines, rules, frames and photos.
+
+pdfplumber (on pdfminer.six) gives every character with its box, font and size. A line is a
+run of characters of one size on one baseline with no gap wider than a column gutter and no
+rule between them. Rules (thin lines), frames (stroked boxes, the ad borders) and images are
+kept with their boxes: the layout step reads columns and article borders from them.
+
+Coordinates are PDF points from the page's top-left corner, y downwards, as pdfplumber gives
+them (``top``/``bottom``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .write import ImportRefused
+
+Rect = tuple[float, float, float, float]  # x0, top, x1, bottom in points
+
+CID_RE = re.compile(r"^\(cid:\d+\)$")
+GUTTER = 0.8  # a gap wider than this share of the type size ends a line …
+GUTTER_MAX = 7.0  # … and so does any gap wider than this (points): column gutters are wider
+SPACED = 0.3  # … unless it is narrower than this share of the size (a space in a big title)
+SPACE = 0.2  # a gap wider than this share of the size is a space
+BASELINE = 0.3  # characters whose baselines differ by less than this share of the size share a line
+RULE_THICKNESS = 2.0  # a filled box thinner than this is a rule
+SCAN_COVER = 0.5  # an image covering half the page with no text on it: a scan
+UNREADABLE_SHARE = 0.02  # more unreadable characters than this and the page is refused
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # type size of most of its characters
+
+    @property
+    def rect(self) -> Rect:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    index: int  # 0-based in the file
+    width: float
+    height: float
+    lines: tuple[TextLine, ...]  # top to bottom, then left to right
+    rules: tuple[Rect, ...]  # thin lines, and the edges of boxes that are not frames
+    frames: tuple[Rect, ...]  # stroked boxes with room inside (an ad's border)
+    images: tuple[Rect, ...]  # photos
+    characters: int  # every non-blank character on the page
+    unreadable: int  # of them, the ones with no Unicode meaning (CID codes, private use, U+FFFD)
+    sideways: str  # readable characters not set upright (vertical or rotated text), left out of the lines
+
+
+def read_pdf(path: Path) -> list[PdfPage]:
+    """Every page of the PDF, read; a file that is not a readable PDF is refused by name."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            return [_page(i, page) for i, page in enumerate(pdf.pages)]
+    except (PdfminerException, PDFSyntaxError, PSException) as exc:
+        raise ImportRefused(f"{path.name} 不是可读的 PDF 文件：{exc or type(exc).__name__}") from None
+
+
+def refusal(path: Path, pages: list[PdfPage]) -> str:
+    """Why these pages cannot be imported from their text layer, or ``""``: pages whose fonts
+    have no usable Unicode mapping, or scans with no text at all."""
+    reasons, scans = [], False
+    for page in pages:
+        number = page.index + 1
+        if page.characters == 0:
+            scanned = any(_area(r) >= SCAN_COVER * page.width * page.height for r in page.images)
+            scans = scans or scanned
+            reasons.append(f"第{number}页{'是扫描图像，' if scanned else ''}没有文字层（可读字符 0 个）")
+        elif page.unreadable > UNREADABLE_SHARE * page.characters:
+            share = page.unreadable / page.characters
+            reasons.append(f"第{number}页 {page.unreadable}/{page.characters} 个字符（{share:.0%}）无法识别："
+                           "字体没有可用的 Unicode 映射（CID 编码或私用区字符）")
+    if not reasons:
+        return ""
+    advice = ("请改用排版软件导出的 PDF，或导入文字稿（import 页面.txt）；扫描件要先做 OCR"
+              "（例如 Debian 的 tesseract-ocr 与 tesseract-ocr-chi-sim），本程序尚未提供" if scans else
+              "请从排版软件重新导出 PDF（嵌入字体，带 ToUnicode 映射），或导入文字稿（import 页面.txt）")
+    return f"{path.name}：" + "；".join(reasons) + f"。这样的页面无法从文字层导入，未写入任何文件。{advice}"
+
+
+def _page(index: int, page) -> PdfPage:
+    chars = [c for c in page.chars if c["text"].strip()]
+    unreadable = sum(1 for c in chars if _unreadable(c["text"]))
+    readable = [c for c in chars if not _unreadable(c["text"])]
+    sideways = "".join(c["text"] for c in readable if not c.get("upright", True))
+    readable = [c for c in readable if c.get("upright", True)]
+    rules, frames = _rules_and_frames(page)
+    images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images)
+    lines = _lines(readable, [r for r in rules if r[2] - r[0] < RULE_THICKNESS])
+    return PdfPage(index, float(page.width), float(page.height), tuple(lines), tuple(rules), tuple(frames),
+                   images, len(chars), unreadable, sideways)
+
+
+def _unreadable(text: str) -> bool:
+    if CID_RE.match(text):
+        return True
+    return any("\ue000" <= c <= "\uf8ff" or c == "\ufffd" or "\U000f0000" <= c for c in text)
+
+
+def _rules_and_frames(page) -> tuple[list[Rect], list[Rect]]:
+    """Thin lines and thin filled boxes are rules; a stroked box with room inside is a frame,
+    and its four edges count as rules too."""
+    rules: list[Rect] = []
+    frames: list[Rect] = []
+    for line in page.lines:
+        rules.append(_rect(line))
+    for box in page.rects:
+        x0, top, x1, bottom = _rect(box)
+        if x1 - x0 < RULE_THICKNESS or bottom - top < RULE_THICKNESS:
+            rules.append((x0, top, x1, bottom))
+        elif box.get("stroke"):
+            frames.append((x0, top, x1, bottom))
+            rules += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
+    return sorted(set(rules)), sorted(set(frames))
+
+
+def _rect(obj) -> Rect:
+    return (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
+
+
+def _lines(chars: list[dict], vertical_rules: list[Rect]) -> list[TextLine]:
+    """Characters → lines: same size, same baseline, no gutter and no rule between neighbours."""
+    by_size: dict[float, list[dict]] = {}
+    for c in chars:
+        by_size.setdefault(round(float(c["size"]) * 2) / 2, []).append(c)
+    lines: list[TextLine] = []
+    for size, group in by_size.items():
+        group.sort(key=lambda c: c["bottom"])
+        rows, row = [], [group[0]]
+        for c in group[1:]:
+            if c["bottom"] - row[-1]["bottom"] > BASELINE * size:
+                rows.append(row)
+                row = []
+            row.append(c)
+        rows.append(row)
+        for row in rows:
+            row.sort(key=lambda c: c["x0"])
+            run = [row[0]]
+            for c in row[1:]:
+                gap = c["x0"] - run[-1]["x1"]
+                if gap > min(GUTTER * size, max(GUTTER_MAX, SPACED * size)) or _rule_between(run[-1]["x1"], c["x0"], c, vertical_rules):
+                    lines.append(_line(run, size))
+                    run = []
+                run.append(c)
+            lines.append(_line(run, size))
+    return sorted((line for line in lines if line.text), key=lambda line: (round(line.top), line.x0))
+
+
+def _rule_between(x0: float, x1: float, c: dict, vertical_rules: list[Rect]) -> bool:
+    return any(x0 - 0.5 <= r[0] <= x1 + 0.5 and r[1] <= c["bottom"] and r[3] >= c["top"] for r in vertical_rules)
+
+
+def _line(run: list[dict], size: float) -> TextLine:
+    """The run's text, with a space where two characters stand further apart than the line's
+    usual spacing (`■记者 胡佳英`); a justified line spreads its characters evenly and has none."""
+    gaps = [b["x0"] - a["x1"] for a, b in zip(run, run[1:])]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    text = run[0]["text"]
+    for gap, c in zip(gaps, run[1:]):
+        text += (" " if gap > usual + SPACE * size else "") + c["text"]
+    return TextLine(text.strip(), float(run[0]["x0"]), float(min(c["top"] for c in run)),
+                    float(run[-1]["x1"]), float(max(c["bottom"] for c in run)), size)
+
+
+def _area(r: Rect) -> float:
+    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
+
+
+def body_size(lines: tuple[TextLine, ...]) -> float:
+    """The page's body type size: the size most of its characters have."""
+    weights: dict[float, int] = {}
+    for line in lines:
+        weights[line.size] = weights.get(line.size, 0) + len(line.text)
+    return max(weights, key=lambda s: (weights[s], -s)) if weights else 10.0
+

@@ -1,0 +1,140 @@
+"""`build.py import page.pdf`: the generated test pages (tests/pdfpages.py) read back into
+drafts, page images and hotspots, measured against their ground truth; PDFs the text layer
+cannot give are refused with nothing written."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+
+from conftest import snapshot
+from pdf_accuracy import scores
+from pdfpages import make_all
+from edition.ingest import import_pdf
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("pdfs")
+    make_all(folder)
+    return folder
+
+
+def test_generated_pages_are_read_as_the_issue_asks(tmp_path):
+    """The issue's bar, on every generated issue: titles, roles, body text in reading order,
+    bylines and regions."""
+    for score in scores(tmp_path):
+        assert score.title_f1 >= 0.95, (score.issue, score.misses)
+        assert score.roles >= 0.95, (score.issue, score.misses)
+        assert score.body >= 0.99, (score.issue, score.misses)
+        assert score.bylines >= 0.95, (score.issue, score.misses)
+        assert score.caption_share >= 0.95, (score.issue, score.misses)
+        assert statistics.median(score.ious) >= 0.9 and min(score.ious) >= 0.7, (score.issue, score.misses)
+
+
+def test_every_character_of_the_pages_is_accounted_for(pdfs):
+    for name in ("sample", "four"):
+        for page in import_pdf(pdfs / f"{name}.pdf"):
+            assert not [n for n in page.review.notes if n.topic == "lost-text"], (name, page.number)
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("unmapped", r"第1页 (\d+)/\1 个字符（100%）无法识别：字体没有可用的 Unicode 映射"),
+    ("scan", r"第1页是扫描图像，没有文字层（可读字符 0 个）.*OCR"),
+])
+def test_pdfs_without_a_usable_text_layer_are_refused_and_nothing_is_written(pdfs, desk, build, name, reason):
+    before = snapshot(desk)
+    code, out, err = build("import", pdfs / f"{name}.pdf", "--content", desk, "--publication", "pinghu-daily")
+    assert code == 1 and not out
+    assert re.search(reason, err) and "未写入任何文件" in err, err
+    assert snapshot(desk) == before
+
+
+def test_one_unreadable_page_refuses_the_whole_pdf(pdfs, desk, build, tmp_path):
+    mixed = pdfium.PdfDocument.new()
+    for source in ("sample", "unmapped"):
+        mixed.import_pages(pdfium.PdfDocument(pdfs / f"{source}.pdf"))
+    mixed.save(tmp_path / "mixed.pdf")
+    before = snapshot(desk)
+    code, _, err = build("import", tmp_path / "mixed.pdf", "--content", desk, "--publication", "pinghu-daily")
+    assert code == 1 and "第3页" in err and "第1页" not in err
+    assert snapshot(desk) == before
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_by_name(desk, build, tmp_path):
+    fake = tmp_path / "第1版.pdf"
+    fake.write_text("这不是 PDF", encoding="utf-8")
+    code, _, err = build("import", fake, "--content", desk, "--publication", "pinghu-daily")
+    assert code == 1 and "第1版.pdf 不是可读的 PDF 文件" in err
+
+
+@pytest.fixture
+def imported(pdfs, desk, build) -> Path:
+    code, out, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily")
+    assert code == 0, err
+    assert "共 2 版" in out and "版面热区" in out
+    return desk / "pinghu-daily" / "2022-06-28"
+
+
+def test_an_issue_pdf_becomes_pages_with_images_thumbnails_pdfs_and_regions(imported):
+    issue = yaml.safe_load((imported / "issue.yml").read_text(encoding="utf-8"))
+    assert (str(issue["date"]), issue["total_number"], issue["lunar"]) == ("2022-06-28", 4961, "农历壬寅年五月三十")
+    first, second = issue["pages"]
+    assert (first["number"], first["name"], first["editor"]) == (1, "要闻", "戴琰")
+    assert first["staff"] == {"版式": "李春霞", "校对": "张真", "电话": "85018195"}
+    for page in (first, second):
+        number = f"{page['number']:02d}"
+        assert (page["image"], page["thumbnail"], page["pdf"]) == (f"{number}.png", f"{number}-thumb.png", f"{number}.pdf")
+        assert pdfium.PdfDocument(imported / page["pdf"]).__len__() == 1
+    lead = first["regions"][0]["article"]
+    # the lead jumps to page 2: its continuation there names page 1
+    assert {"article": lead, "page": 1} in [{k: r[k] for k in r if k != "box"} for r in second["regions"]]
+    slugs = {p.stem.split("-", 1)[1] for p in imported.glob("0[12]/*.md")}
+    assert {r["article"] for p in (first, second) for r in p["regions"]} == slugs
+
+
+def test_the_continuation_is_read_into_the_article_it_continues(imported):
+    lead = next(imported.glob("01/01-*.md")).read_text(encoding="utf-8")
+    assert "南市菜场" in lead  # printed on page 2, after （上接第1版）
+    assert "下转" not in lead and "上接" not in lead
+    assert re.search(r"^!\[▲仲旭东一行在居民小区实地督查全国文明城市巩固工作。\]\(01-[a-z-]+-1\.png\)$", lead, re.M)
+    assert not list(imported.glob("02/*wen-ming*.md"))  # no second draft for the continuation
+
+
+def test_the_report_gives_each_doubt_with_its_place_on_the_page(imported):
+    report = (imported / "import-report-02.txt").read_text(encoding="utf-8")
+    assert re.search(r"第\d+行（x \d+\.\d%，y \d+\.\d%）\[顺序\] 转版接续", report), report
+    assert "sample.pdf 第2页" in report
+
+
+def test_the_import_builds_with_hotspots_on_both_pages(imported, build, tmp_path):
+    out = tmp_path / "site"
+    code, _, err = build("--content", imported.parent.parent, "--out", out, "--drafts", "-q")
+    assert code == 0, err
+    page2 = (out / "pinghu-daily/2022/06/28/02/index.html").read_text(encoding="utf-8")
+    lead = next(imported.glob("01/01-*.md")).stem.split("-", 1)[1]
+    assert re.search(rf'<a class="hotspot" id="region-{lead}" data-article="{lead}" href="../{lead}\.html"', page2)
+    assert "上接第1版" in page2
+    assert (out / "pinghu-daily/2022/06/28/01.png").read_bytes() == (imported / "01.png").read_bytes()
+
+
+def test_importing_again_needs_force_and_gives_the_same_bytes(pdfs, imported, build):
+    first = snapshot(imported)
+    code, _, err = build("import", pdfs / "sample.pdf", "--content", imported.parent.parent,
+                         "--publication", "pinghu-daily")
+    assert code == 1 and "--force" in err
+    code, _, err = build("import", pdfs / "sample.pdf", "--content", imported.parent.parent,
+                         "--publication", "pinghu-daily", "--force")
+    assert code == 0, err
+    assert snapshot(imported) == first
+
+
+def test_a_date_given_that_the_masthead_contradicts_is_refused(pdfs, desk, build):
+    code, _, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily",
+                         "--date", "2022-06-29")
+    assert code == 2 and "第1版报头印的日期 2022-06-28" in err
