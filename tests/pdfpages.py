@@ -74,7 +74,7 @@ def clean_paragraph(text: str) -> str:
 
 def read_source(issue: str, stem: str) -> Source:
     """Read one Markdown article: its front matter fields and its body's paragraphs."""
-    path = CONTENT / issue / "01" / f"{stem}.md"
+    path, = (CONTENT / issue).glob(f"[0-9][0-9]/{stem}.md")  # in whichever 版 folder it is
     _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
     meta = yaml.safe_load(front)
     paragraphs = [clean_paragraph(p) for p in re.split(r"\n\s*\n", body)]

@@ -19,7 +19,7 @@ def reading_path(page, start: str) -> None:
     page.get_by_role("link", name="2022年6月28日 总第4961期").click()
     assert "总第4961期" in page.locator(".masthead").inner_text()
     issue_url = page.url
-    page.locator(".page-nav").get_by_role("link", name="第01版：要闻").click()
+    page.locator(".page-nav").get_by_role("link", name="第01版：要闻", exact=True).click()
     assert page.locator("h1").inner_text() == "第01版：要闻"
     first = page.locator(".page-articles .headline a").first
     title = first.inner_text()
@@ -134,6 +134,26 @@ def test_keyboard_reader_tabs_to_the_same_article_and_its_region_lights_up(page,
     page.wait_for_url(f"**/{target}")
 
 
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_the_continued_lead_is_a_hotspot_on_the_second_page_too(page, sample_site, http_root, where):
+    """第02版 of the sample, imported from its PDF, carries the rest of the lead (上接第1版): its
+    hotspot lights the lead's entry in 标题导航 and opens the lead, which names both 版面."""
+    root = f"{sample_site.as_uri()}/" if where == "file" else http_root
+    page.goto(root + "pinghu-daily/2022/06/28/02/index.html")
+    page.wait_for_function("document.querySelector('.facsimile img').naturalWidth === 1200")
+    region = page.locator("#region-wenming-chengshi-ducha")
+    region.hover()
+    entry = page.locator('.page-articles li[data-article="wenming-chengshi-ducha"]')
+    assert "上接第1版" in entry.inner_text()
+    page.wait_for_function("document.querySelector('.page-articles li[data-article=\"wenming-chengshi-ducha\"]')"
+                           ".classList.contains('active')")
+    region.click()
+    page.wait_for_url("**/pinghu-daily/2022/06/28/wenming-chengshi-ducha.html")
+    assert page.locator("#story-title").inner_text().startswith("深化全国文明城市巩固工作")
+    printed = page.locator(".printed-on")
+    assert printed.get_by_role("link", name="第01版").count() == 1 and printed.get_by_role("link", name="第02版").count() == 1
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_facsimile_page_keeps_regions_on_their_image_and_is_saved_as_screenshot(browser, sample_site, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -143,7 +163,7 @@ def test_facsimile_page_keeps_regions_on_their_image_and_is_saved_as_screenshot(
     image = page.locator(".facsimile img").bounding_box()
     assert image["width"] <= width
     boxes = [page.locator(f".hotspot >> nth={n}").bounding_box() for n in range(page.locator(".hotspot").count())]
-    assert len(boxes) == 9
+    assert len(boxes) == 7  # the 版 holds 7 articles; 07 and 08 are on 第02版
     for box in boxes:
         assert image["x"] - 1 <= box["x"] and box["x"] + box["width"] <= image["x"] + image["width"] + 1
         assert image["y"] - 1 <= box["y"] and box["y"] + box["height"] <= image["y"] + image["height"] + 1

@@ -11,8 +11,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import yaml
+from PIL import Image
 
-from conftest import snapshot
+from conftest import ROOT, snapshot
 from pdf_accuracy import scores
 from pdfpages import make_all
 from edition.ingest import import_pdf
@@ -138,3 +139,27 @@ def test_a_date_given_that_the_masthead_contradicts_is_refused(pdfs, desk, build
     code, _, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily",
                          "--date", "2022-06-29")
     assert code == 2 and "第1版报头印的日期 2022-06-28" in err
+
+
+def test_the_sample_issue_is_the_import_of_its_generated_pdf(pdfs):
+    """content/pinghu-daily/2022-06-28 is this import, reviewed: its page PDFs and every hotspot
+    are what importing the generated two-page PDF gives, and its articles are those drafts."""
+    issue = ROOT / "content/pinghu-daily/2022-06-28"
+    entries = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"]
+    slugs = {}
+    for path in issue.glob("0[12]/*.md"):
+        title = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["title"]
+        slugs["".join(title.split())] = path.stem.split("-", 1)[1]
+    pages = import_pdf(pdfs / "sample.pdf")
+    drafts = {id(d): (page.number, d) for page in pages for d in page.drafts}
+    assert sorted(slugs) == sorted("".join(d.title.split()) for _, d in drafts.values())
+    for page, entry in zip(pages, entries, strict=True):
+        assert (issue / entry["pdf"]).read_bytes() == page.files.pdf
+        assert Image.open(issue / entry["image"]).size == Image.open(__import__("io").BytesIO(page.files.image)).size
+        assert Image.open(issue / entry["thumbnail"]).size[0] == 240
+        got = sorted((slugs["".join(d.title.split())], tuple(box), own if own != page.number else None)
+                     for own, d in drafts.values() for number, box in d.regions if number == page.number)
+        want = sorted((r["article"], tuple(r["box"]), r.get("page")) for r in entry["regions"])
+        assert [(a, p) for a, _, p in got] == [(a, p) for a, _, p in want]
+        for (_, box, _), (_, expected, _) in zip(got, want):
+            assert all(abs(a - b) <= 0.01 for a, b in zip(box, expected)), (box, expected)

@@ -136,9 +136,9 @@ def test_built_sample_has_no_broken_links(tmp_path, build):
     assert check_site(tmp_path / "site") == []
 
 
-def test_the_sample_page_image_is_drawn_by_the_project_from_its_metadata(issues):
-    from edition.facsimile import page_svg
-    page = next(i for i in issues if i.date.isoformat() == "2022-06-28").pages[0]
-    drawn = (ROOT / "content/pinghu-daily/2022-06-28/01.svg").read_text(encoding="utf-8")
-    assert page_svg(page) == drawn, "run: python -m edition.facsimile content/pinghu-daily/2022-06-28 1"
-    assert len(page.regions) == len(page.articles) == 9
+def test_the_sample_pages_carry_their_images_and_a_hotspot_for_every_article(issues):
+    issue = next(i for i in issues if i.date.isoformat() == "2022-06-28")
+    first, second = issue.pages
+    assert len(first.regions) == len(first.articles) == 7 and len(second.articles) == 2
+    assert [a.title for a in second.continued] == [first.articles[0].title]  # the lead, 上接第1版
+    assert all(p.image.endswith(".png") and p.thumbnail and p.pdf for p in issue.pages)
