@@ -114,9 +114,11 @@ class Pages:
         return tuple((a.label, self.library.author_url(a.name)) for a in article.authors)
 
     def page_shows(self, page: Page) -> list:
-        """What a 版面 view shows of articles: its own with bylines and leads, and the headlines of
-        those continued from other pages (上接第N版), whose edits are in other files."""
-        shown = [(Headline.of(a), self.byline(a), a.lead, a.slug) for a in page.articles]
+        """What a 版面 view shows of articles: its own with bylines, leads and the pages they are
+        continued on (转第N版), and the headlines of those continued from other pages (上接第N版),
+        whose edits are in other files."""
+        shown = [(Headline.of(a), self.byline(a), a.lead, a.slug, [p.number for p in a.printed_on])
+                 for a in page.articles]
         return shown + [(Headline.of(a), a.page.number, a.slug) for a in page.continued]
 
     # -- the groups --------------------------------------------------------------------------------

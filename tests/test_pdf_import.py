@@ -121,6 +121,8 @@ def test_the_import_builds_with_hotspots_on_both_pages(imported, build, tmp_path
     lead = next(imported.glob("01/01-*.md")).stem.split("-", 1)[1]
     assert re.search(rf'<a class="hotspot" id="region-{lead}" data-article="{lead}" href="../{lead}\.html"', page2)
     assert "上接第1版" in page2
+    page1 = (out / "pinghu-daily/2022/06/28/01/index.html").read_text(encoding="utf-8")
+    assert '<p class="continued-to">转<a href="../02/index.html">第02版</a></p>' in page1  # 标题导航 on 第01版
     assert (out / "pinghu-daily/2022/06/28/01.png").read_bytes() == (imported / "01.png").read_bytes()
 
 

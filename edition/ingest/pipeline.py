@@ -126,8 +126,8 @@ def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Dra
     scored = sorted(((share(title, bigrams(d.title)), -i) for i, d in enumerate(candidates)), reverse=True)
     if not scored or (len(candidates) > 1 and scored[0][0] < WORDING_THRESHOLD):
         page.drafts.append(part.draft)
-        review.note(line, "order", f"「{part.draft.title[:16]}」注明上接第{part.continues}版，但那一版没有找到"
-                                   "对应的稿件，已单独成稿；请核对")
+        review.note(line, "order", f"「{part.draft.title[:16]}」注明上接第{part.continues}版，但这次导入的那一版"
+                                   "没有对应的稿件，已单独成稿；整期 PDF 一起导入，转版的正文就会接上；请核对")
         return
     host = candidates[-scored[0][1]]
     body = part.draft.paragraphs
