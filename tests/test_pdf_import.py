@@ -165,3 +165,18 @@ def test_the_sample_issue_is_the_import_of_its_generated_pdf(pdfs):
         assert [(a, p) for a, _, p in got] == [(a, p) for a, _, p in want]
         for (_, box, _), (_, expected, _) in zip(got, want):
             assert all(abs(a - b) <= 0.01 for a, b in zip(box, expected)), (box, expected)
+
+
+def test_a_continuation_imported_without_its_first_part_stays_a_draft_of_its_own(pdfs, desk, build, tmp_path):
+    second = pdfium.PdfDocument.new()
+    second.import_pages(pdfium.PdfDocument(pdfs / "sample.pdf"), [1])
+    second.save(tmp_path / "page2.pdf")
+    code, _, err = build("import", tmp_path / "page2.pdf", "--content", desk, "--publication", "pinghu-daily",
+                         "--page", "2")
+    assert code == 0, err
+    issue = desk / "pinghu-daily" / "2022-06-28"
+    assert len(list(issue.glob("02/*.md"))) == 3 and not (issue / "01").exists()
+    assert "注明上接第1版，但这次导入的那一版没有对应的稿件，已单独成稿" in (issue / "import-report-02.txt").read_text(
+        encoding="utf-8")
+    regions = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"][0]["regions"]
+    assert all("page" not in r for r in regions) and len(regions) == 3
