@@ -11,6 +11,8 @@ issue set are checked by tests/test_pdf_import.py with the same functions.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import statistics
 import sys
 import tempfile
@@ -20,8 +22,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
+from edition.cli import main as build_py  # noqa: E402
 from edition.ingest.pipeline import import_pdf  # noqa: E402
-from pdfpages import make_issue  # noqa: E402
+from pdfpages import make_issue, make_scan, make_unmapped  # noqa: E402
 
 ISSUES = ("sample", "four")
 
@@ -31,7 +34,8 @@ class Score:
     issue: str
     pages: int = 0
     truth: int = 0  # articles in the truth
-    drafts: int = 0  # drafts the importer made, less those of photos printed without a title
+    drafts: int = 0  # drafts the importer made
+    untitled: int = 0  # of them, photos printed without a title: no title to find
     titles_right: int = 0
     titled: int = 0  # truth articles with a title
     roles_right: int = 0
@@ -46,7 +50,8 @@ class Score:
 
     @property
     def title_f1(self) -> float:
-        precision = self.titles_right / self.drafts if self.drafts else 0.0
+        titled = self.drafts - self.untitled
+        precision = self.titles_right / titled if titled else 0.0
         recall = self.titles_right / self.titled if self.titled else 0.0
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
@@ -149,7 +154,7 @@ def score_issue(name: str, folder: Path) -> Score:
             else None
         if draft is not None:
             unused.remove(draft)
-            result.drafts -= not article["title"]  # a photo printed without a title: no title to find
+            result.untitled += not article["title"]
         label = f"{article['key']}「{article['title'][:12]}」"
         body = "\n".join(squeeze(p) for p in article["paragraphs"])
         result.body_length += len(body)
@@ -204,15 +209,33 @@ def scores(folder: Path) -> list[Score]:
     return [score_issue(name, folder) for name in ISSUES]
 
 
+def refusals(folder: Path) -> list[tuple[str, int, str, bool]]:
+    """(PDF, exit code, message, nothing written) of importing each PDF that must be refused
+    into an empty content folder."""
+    results = []
+    for pdf in (make_unmapped(folder), make_scan(folder)):
+        content = folder / f"content-{pdf.stem}"
+        content.mkdir()
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = build_py(["import", str(pdf), "--content", str(content), "--publication", "daily"])
+        results.append((pdf.name, code, err.getvalue().strip(), not any(content.iterdir())))
+    return results
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = scores(Path(tmp))
+        refused = refusals(Path(tmp))
     print("| issue | pages | articles (truth) | drafts | title F1 | roles | body chars | bylines | captions "
           "| region IoU median | lowest |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for s in results:
         print(f"| {s.issue} | {s.pages} | {s.truth} | {s.drafts} | {s.title_f1:.3f} | {s.roles:.3f} | {s.body:.4f} "
               f"| {s.bylines:.3f} | {s.caption_share:.3f} | {statistics.median(s.ious):.3f} | {min(s.ious):.3f} |")
+    for name, code, message, empty in refused:
+        print(f"| {name} | refused: exit {code}, {'nothing written' if empty else 'FILES WRITTEN'} "
+              f"| {message.split('：', 1)[-1][:60]}… |")
     for s in results:
         for miss in s.misses:
             print(f"  {s.issue}: {miss}")

@@ -77,16 +77,14 @@ class Group:
 
 @dataclass
 class PageLayout:
-    number: int
     width: float
     height: float
-    groups: list[Group]
+    groups: list[Group]  # in reading order
     meta: PageMeta
     name: str  # 版名 from the running head, if printed
-    lines: list[tuple[int, TextLine]]  # every line, numbered
 
 
-def lay_out(page: PdfPage, number: int, review: Review) -> PageLayout:
+def lay_out(page: PdfPage, review: Review) -> PageLayout:
     """The page's items, its masthead and footer facts; every line ends up in an item or in the
     review's removed text."""
     size = body_size(page.lines)
@@ -108,9 +106,9 @@ def lay_out(page: PdfPage, number: int, review: Review) -> PageLayout:
     framed = {no for g in groups for p in g.pieces + ([g.head] if g.head else []) for no, _ in p.lines}
     rest = [(no, ln) for no, ln in rest if no not in framed]
     pieces = _pieces(page, rest, size)
-    groups += _owned(page, pieces, size, review)
+    groups += _owned(page, pieces, review)
     groups.sort(key=lambda g: _reading_key(g, page))
-    return PageLayout(number, page.width, page.height, groups, meta, name, lines)
+    return PageLayout(page.width, page.height, groups, meta, name)
 
 
 # ---------------------------------------------------------------- furniture
@@ -213,7 +211,8 @@ def _runs(lines: list[tuple[int, TextLine]], gap: float) -> list[list[tuple[int,
 
 # ---------------------------------------------------------------- ownership
 
-def _owned(page: PdfPage, pieces: list[Piece], size: float, review: Review) -> list[Group]:
+def _owned(page: PdfPage, pieces: list[Piece], review: Review) -> list[Group]:
+    """Each piece under the heading that owns it; a piece no heading owns is placed by `_orphan`."""
     heads = [p for p in pieces if p.role == "head"]
     spans = {id(h): _span(page, h, heads) for h in heads}
     groups = {id(h): Group(h) for h in heads}
@@ -250,13 +249,13 @@ def _span(page: PdfPage, head: Piece, heads: list[Piece]) -> tuple[float, float]
     x0, top, x1, bottom = head.rect
     left = min((ln.x0 for ln in page.lines), default=x0)
     right = max((ln.x1 for ln in page.lines), default=x1)
-    walls = [r[0] for r in page.rules if r[2] - r[0] < 2.0 and r[1] <= bottom + 2 * head_size(head) and r[3] >= bottom]
+    walls = [r[0] for r in page.rules if r[2] - r[0] < 2.0 and r[1] <= bottom + 2 * _head_size(head) and r[3] >= bottom]
     walls += [h.rect[2] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[2] <= x0]
     walls += [h.rect[0] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[0] >= x1]
     return (max([left] + [w for w in walls if w <= x0]), min([right] + [w for w in walls if w >= x1]))
 
 
-def head_size(head: Piece) -> float:
+def _head_size(head: Piece) -> float:
     return max(line.size for _, line in head.lines)
 
 

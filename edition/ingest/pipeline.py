@@ -85,7 +85,7 @@ def import_pdf(path: Path, first_page: int = 1) -> list[ImportedPage]:
         raw = "\n".join(line.text for line in page.lines)
         full, marked = _full_width(raw, review)
         page = replace(page, lines=tuple(replace(line, text=text) for line, text in zip(page.lines, full.split("\n"))))
-        layout = lay_out(page, number, review)
+        layout = lay_out(page, review)
         if page.unreadable:
             review.note(1, "lost-text", f"本页有 {page.unreadable} 个字符无法识别（字体没有 Unicode 映射），"
                                         "未能导入；请对照版面补上")
