@@ -180,3 +180,62 @@ def test_a_continuation_imported_without_its_first_part_stays_a_draft_of_its_own
         encoding="utf-8")
     regions = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"][0]["regions"]
     assert all("page" not in r for r in regions) and len(regions) == 3
+
+
+def _page_pdf(path: Path, draw) -> Path:
+    """A one-page A3 PDF drawn by ``draw(canvas, write)``, ``write(x, top, text, size)`` setting
+    text with its top ``top`` points below the page's top edge."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(842, 1191), invariant=1)
+
+    def write(x: float, top: float, text: str, size: float = 10) -> None:
+        c.setFont("STSong-Light", size)
+        c.drawString(x, 1191 - top - size, text)
+
+    def picture(x: float, top: float, w: float, h: float) -> None:
+        c.drawImage(ImageReader(Image.new("RGB", (40, 30), (90, 120, 160))), x, 1191 - top - h, w, h)
+
+    draw(c, write, picture)
+    c.save()
+    return path
+
+
+def test_logos_ad_artwork_and_bare_pictures_make_no_drafts(tmp_path):
+    """A masthead logo, the picture inside an ad's frame and a picture with no caption are not
+    stories: the page gives its one article and its ad, nothing else."""
+    def draw(c, write, picture):
+        picture(40, 20, 60, 40)  # the paper's logo, in the masthead
+        write(110, 30, "2022年6月28日 星期二", 9)
+        c.line(36, 1191 - 80, 806, 1191 - 80)
+        write(40, 100, "平湖举行文明城市督查", 26)
+        picture(40, 140, 240, 120)  # a picture set with no caption
+        for n in range(12):
+            write(60 if n == 0 else 40, 270 + 15 * n, "本报讯 文明城市督查工作正在进行中，" if n == 0 else "各地按照要求开展督查工作。")
+        c.rect(420, 1191 - 560, 380, 260)  # the ad's frame, with its artwork
+        picture(440, 320, 120, 80)
+        write(580, 330, "讲文明 树新风", 22)
+        write(580, 370, "公益广告", 12)
+        c.line(36, 1191 - 1120, 806, 1191 - 1120)
+        write(40, 1130, "编辑/戴琰 校对/张真", 9)
+
+    pages = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
+    drafts = pages[0].drafts
+    assert [(d.title, d.kind) for d in drafts] == [("平湖举行文明城市督查", "news"), ("讲文明 树新风", "ad")]
+    assert len(drafts[0].figures) == 1 and drafts[0].figures[0].caption == "平湖举行文明城市督查"  # alt text
+    assert not [n for n in pages[0].review.notes if n.topic == "lost-text"]
+
+
+def test_a_page_with_only_its_masthead_gives_no_drafts_and_loses_nothing(tmp_path):
+    def draw(c, write, picture):
+        write(40, 30, "平湖日报", 48)
+        write(300, 40, "2022年6月28日 星期二", 9)
+        c.line(36, 1191 - 100, 806, 1191 - 100)
+
+    page, = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
+    assert page.drafts == [] and page.meta.date == "2022-06-28"
+    assert not [n for n in page.review.notes if n.topic == "lost-text"]

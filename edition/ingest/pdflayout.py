@@ -52,6 +52,7 @@ class Piece:
     lines: list[tuple[int, TextLine]]  # (line number, line)
     rect: Rect
     jump: tuple[str, int] | None = None  # ("下转" | "上接", page) for a jump line
+    image: Rect | None = None  # a photo's picture (its lines are the caption)
 
     @property
     def text(self) -> str:
@@ -105,7 +106,10 @@ def lay_out(page: PdfPage, review: Review) -> PageLayout:
     groups = _frames(page, rest, review)
     framed = {no for g in groups for p in g.pieces + ([g.head] if g.head else []) for no, _ in p.lines}
     rest = [(no, ln) for no, ln in rest if no not in framed]
-    pieces = _pieces(page, rest, size)
+    frames = [p.rect for g in groups for p in g.pieces if p.role == "frame"]
+    photos = [r for r in page.images if r[1] >= top - 1 and r[3] <= bottom + 1  # not the masthead's logo
+              and not any(_inside(r, f) for f in frames)]  # nor an ad's artwork
+    pieces = _pieces(rest, photos, size)
     groups += _owned(page, pieces, review)
     groups.sort(key=lambda g: _reading_key(g, page))
     return PageLayout(page.width, page.height, groups, meta, name)
@@ -160,14 +164,14 @@ def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) ->
 
 # ---------------------------------------------------------------- pieces
 
-def _pieces(page: PdfPage, lines: list[tuple[int, TextLine]], size: float) -> list[Piece]:
-    """Headings, bylines, jump lines, captions and body blocks, each with its box."""
+def _pieces(lines: list[tuple[int, TextLine]], photos: list[Rect], size: float) -> list[Piece]:
+    """Headings, bylines, jump lines, photos with their captions and body blocks, each with its box."""
     pieces: list[Piece] = []
     heads = [(no, ln) for no, ln in lines if ln.size >= HEAD_RATIO * size]
     pieces += [Piece("head", run, _union([ln.rect for _, ln in run])) for run in _runs(heads, 1.0)]
     captions: set[int] = set()
     small = sorted(((no, ln) for no, ln in lines if ln.size < CAPTION_RATIO * size), key=lambda x: x[1].top)
-    for image in page.images:
+    for image in photos:
         run: list[tuple[int, TextLine]] = []
         for no, ln in small:
             if _overlap_x(ln.rect, image) <= 0.5 or ln.top < image[3] - 1 or no in captions:
@@ -177,7 +181,7 @@ def _pieces(page: PdfPage, lines: list[tuple[int, TextLine]], size: float) -> li
                 break
             run.append((no, ln))
         captions |= {no for no, _ in run}
-        pieces.append(Piece("photo", run, _union([image] + [ln.rect for _, ln in run])))
+        pieces.append(Piece("photo", run, _union([image] + [ln.rect for _, ln in run]), image=image))
     body = []
     for no, ln in lines:
         if ln.size >= HEAD_RATIO * size or no in captions:
@@ -226,7 +230,7 @@ def _owned(page: PdfPage, pieces: list[Piece], review: Review) -> list[Group]:
             continue
         group = groups[id(owner)]
         if piece.role == "photo":
-            group.photos.append(_photo(page, piece))
+            group.photos.append(_photo(piece))
         else:
             group.pieces.append(piece)
         if piece.jump and piece.jump[0] == "上接":
@@ -237,9 +241,9 @@ def _owned(page: PdfPage, pieces: list[Piece], review: Review) -> list[Group]:
     return [g for g in result if g.head or g.pieces or g.photos]
 
 
-def _photo(page: PdfPage, piece: Piece) -> tuple[Rect, Piece | None]:
-    image = next(r for r in page.images if _inside(r, piece.rect))
-    return image, (Piece("caption", piece.lines, _union([ln.rect for _, ln in piece.lines])) if piece.lines else None)
+def _photo(piece: Piece) -> tuple[Rect, Piece | None]:
+    return piece.image, (Piece("caption", piece.lines, _union([ln.rect for _, ln in piece.lines]))
+                         if piece.lines else None)
 
 
 def _span(page: PdfPage, head: Piece, heads: list[Piece]) -> tuple[float, float]:
@@ -282,8 +286,8 @@ def _separates(rule: Rect, above: Rect, below: Rect) -> bool:
 def _orphan(page: PdfPage, piece: Piece, groups: list[Group], review: Review) -> list[Group]:
     """A piece no heading covers: a photo of its own, or a block placed by its wording."""
     first = piece.lines[0][0] if piece.lines else 0
-    if piece.role == "photo":
-        return [Group(None, "photo", photos=[_photo(page, piece)])]
+    if piece.role == "photo":  # a picture with no caption and no story tells nothing: no draft
+        return [Group(None, "photo", photos=[_photo(piece)])] if piece.lines else []
     if piece.role == "byline":  # a credit under a photo or a story with no heading over it
         size = piece.lines[0][1].size
         above = [(rect[3], g) for g in groups for rect in g.rects
