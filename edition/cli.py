@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 
@@ -99,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                           "(or one periodical issue)")
     imp.add_argument("--publication", metavar="SLUG", help="publication folder under --content (required)")
     imp.add_argument("--date", metavar="YYYY-MM-DD", help="issue date, when the page does not print one")
-    imp.add_argument("--page", type=_positive, default=1, metavar="N",
-                     help="page (版面) number (default 1); of a PDF's first page")
+    imp.add_argument("--page", type=_positive, metavar="N",
+                     help="page (版面) number (default 1); of a PDF's first page (default: as its running head "
+                          "prints it, else 1)")
     imp.add_argument("--page-name", default="", metavar="NAME", help="版名 (default 要闻 for page 1, else 第N版)")
     imp.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
     serve = commands.add_parser(
@@ -362,7 +362,8 @@ def _raw_pages(args, pdf: bool, periodical: bool) -> list:
             page.name = args.page_name if args.page_name and len(pages) == 1 else name(page.number, page.name)
         return pages
     result = import_text(read_raw(args.raw), periodical=periodical)
-    return [ImportedPage(args.page, args.page_name or name(args.page), result.drafts, result.meta, result.review)]
+    number = args.page or 1
+    return [ImportedPage(number, args.page_name or name(number), result.drafts, result.meta, result.review)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -171,9 +171,8 @@ def test_a_continuation_imported_without_its_first_part_stays_a_draft_of_its_own
     second = pdfium.PdfDocument.new()
     second.import_pages(pdfium.PdfDocument(pdfs / "sample.pdf"), [1])
     second.save(tmp_path / "page2.pdf")
-    code, _, err = build("import", tmp_path / "page2.pdf", "--content", desk, "--publication", "pinghu-daily",
-                         "--page", "2")
-    assert code == 0, err
+    code, _, err = build("import", tmp_path / "page2.pdf", "--content", desk, "--publication", "pinghu-daily")
+    assert code == 0, err  # numbered 2 as its running head prints 第02版
     issue = desk / "pinghu-daily" / "2022-06-28"
     assert len(list(issue.glob("02/*.md"))) == 3 and not (issue / "01").exists()
     assert "注明上接第1版，但这次导入的那一版没有对应的稿件，已单独成稿" in (issue / "import-report-02.txt").read_text(
@@ -239,3 +238,12 @@ def test_a_page_with_only_its_masthead_gives_no_drafts_and_loses_nothing(tmp_pat
     page, = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
     assert page.drafts == [] and page.meta.date == "2022-06-28"
     assert not [n for n in page.review.notes if n.topic == "lost-text"]
+
+
+def test_page_overrides_the_printed_page_numbers_and_says_so(pdfs, desk, build):
+    code, _, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily",
+                         "--page", "5")
+    assert code == 0, err
+    issue = desk / "pinghu-daily" / "2022-06-28"
+    assert [p["number"] for p in yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"]] == [5, 6]
+    assert "报头印的是第2版，按 --page 作为第6版导入" in (issue / "import-report-06.txt").read_text(encoding="utf-8")

@@ -83,6 +83,7 @@ class PageLayout:
     groups: list[Group]  # in reading order
     meta: PageMeta
     name: str  # 版名 from the running head, if printed
+    printed: int | None  # the 版 number the running head prints, if it does
 
 
 def lay_out(page: PdfPage, review: Review) -> PageLayout:
@@ -96,7 +97,7 @@ def lay_out(page: PdfPage, review: Review) -> PageLayout:
     top, bottom = _furniture_edges(page)
     masthead = [(no, ln) for no, ln in lines if ln.bottom <= top]
     footer = [(no, ln) for no, ln in lines if ln.top >= bottom and (no, ln) not in masthead]
-    name = _page_name(masthead)
+    printed, name = _page_name(masthead)
     if masthead:
         read_masthead([_block(masthead, "masthead")], meta, review)
     if footer:
@@ -112,7 +113,7 @@ def lay_out(page: PdfPage, review: Review) -> PageLayout:
     pieces = _pieces(rest, photos, size)
     groups += _owned(page, pieces, review)
     groups.sort(key=lambda g: _reading_key(g, page))
-    return PageLayout(page.width, page.height, groups, meta, name)
+    return PageLayout(page.width, page.height, groups, meta, name, printed)
 
 
 # ---------------------------------------------------------------- furniture
@@ -125,12 +126,13 @@ def _furniture_edges(page: PdfPage) -> tuple[float, float]:
     return (max(tops) if tops else 0.0), (min(bottoms) if bottoms else page.height + 1)
 
 
-def _page_name(masthead: list[tuple[int, TextLine]]) -> str:
+def _page_name(masthead: list[tuple[int, TextLine]]) -> tuple[int | None, str]:
+    """The 版 number and 版名 the running head prints (`第02版 综合`), or (None, "")."""
     for _, line in masthead:
         found = PAGE_NAME_RE.search(line.text.replace(" ", ""))
         if found:
-            return found.group(2)
-    return ""
+            return int(found.group(1)), found.group(2)
+    return None, ""
 
 
 def _block(lines: list[tuple[int, TextLine]], kind: str) -> Block:

@@ -11,8 +11,8 @@ from .classify import classify
 from .drafts import Draft, Figure, ImportedPage, PageMeta
 from .newspaper import assemble_newspaper, settle_kind, share
 from .normalise import normalise
-from .pdflayout import WORDING_THRESHOLD, Part, box_of, draft_of, lay_out, regions_of
-from .pdfread import body_size, read_pdf, refusal
+from .pdflayout import WORDING_THRESHOLD, PageLayout, Part, box_of, draft_of, lay_out, regions_of
+from .pdfread import PdfPage, body_size, read_pdf, refusal
 from .pdfrender import figure, render_all
 from .periodical import assemble_periodical
 from .write import ImportRefused
@@ -67,31 +67,26 @@ def import_text(text: str, periodical: bool = False) -> ImportResult:
     return _checked(text, _settled(result, marked))
 
 
-def import_pdf(path: Path, first_page: int = 1) -> list[ImportedPage]:
+def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
     """A page PDF or a whole issue, one 版 per PDF page, as drafts with their regions and photos,
     and each page's image, thumbnail and PDF. Pages the text layer cannot give are refused whole
-    (ImportRefused): nothing half right is imported."""
+    (ImportRefused): nothing half right is imported. The pages are numbered from ``first_page``,
+    else as their running heads print them, else from 1."""
     files = render_all(path)  # first: it names what is wrong with a file that is no readable PDF
     pages = read_pdf(path)
     problem = refusal(path, pages)
     if problem:
         raise ImportRefused(problem)
+    read = [_read_page(page) for page in pages]
+    printed = [layout.printed for _, layout, _, _, _ in read]
+    numbers = printed if first_page is None and all(printed) and len(set(printed)) == len(printed) \
+        else [(first_page or 1) + i for i in range(len(pages))]
     imported: list[ImportedPage] = []
     parts: list[tuple[int, Part]] = []  # (page, continuation 上接第N版), joined once every page is read
     jumps: dict[int, list[tuple[Draft, int]]] = {}  # page → its drafts that jump (下转), and to where
-    for page, page_files in zip(pages, files):
-        number = first_page + page.index
-        review = Review()
-        raw = "\n".join(line.text for line in page.lines)
-        full, marked = _full_width(raw, review)
-        page = replace(page, lines=tuple(replace(line, text=text) for line, text in zip(page.lines, full.split("\n"))))
-        layout = lay_out(page, review)
-        if page.unreadable:
-            review.note(1, "lost-text", f"本页有 {page.unreadable} 个字符无法识别（字体没有 Unicode 映射），"
-                                        "未能导入；请对照版面补上")
-        if page.sideways:
-            review.note(1, "lost-text", f"本页有 {len(page.sideways)} 个字符不是横排（竖排或旋转的文字），"
-                                        f"未能导入：{page.sideways[:40]}；请对照版面补上")
+    for number, page_files, (page, layout, review, raw, marked) in zip(numbers, files, read):
+        if layout.printed and layout.printed != number:
+            review.note(1, "furniture", f"报头印的是第{layout.printed}版，按 --page 作为第{number}版导入；请核对")
         drafts, continuing = [], []
         for group in layout.groups:
             part = draft_of(group, body_size(page.lines), review)
@@ -114,6 +109,23 @@ def import_pdf(path: Path, first_page: int = 1) -> list[ImportedPage]:
     for here, part in parts:
         _join(by_number[here], by_number.get(part.continues), jumps.get(part.continues, []), part)
     return imported
+
+
+def _read_page(page: PdfPage) -> tuple[PdfPage, PageLayout, Review, str, list]:
+    """One page laid out, with its review: its text made GB/T 15834 full-width first (the raw
+    text, by lines in the order read, and its marked quotes are kept for the accounting)."""
+    review = Review()
+    raw = "\n".join(line.text for line in page.lines)
+    full, marked = _full_width(raw, review)
+    page = replace(page, lines=tuple(replace(line, text=text) for line, text in zip(page.lines, full.split("\n"))))
+    layout = lay_out(page, review)
+    if page.unreadable:
+        review.note(1, "lost-text", f"本页有 {page.unreadable} 个字符无法识别（字体没有 Unicode 映射），"
+                                    "未能导入；请对照版面补上")
+    if page.sideways:
+        review.note(1, "lost-text", f"本页有 {len(page.sideways)} 个字符不是横排（竖排或旋转的文字），"
+                                    f"未能导入：{page.sideways[:40]}；请对照版面补上")
+    return page, layout, review, raw, marked
 
 
 def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Draft, int]], part: Part) -> None:
