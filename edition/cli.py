@@ -298,6 +298,9 @@ def import_raw(args) -> int:
     except ImportRefused as exc:
         print(f"build.py import: {_printable(str(exc))}", file=sys.stderr)
         return 1
+    if args.page_name and len(pages) > 1:
+        return usage(f"--page-name 只用于单页的 PDF；{args.raw} 有 {len(pages)} 版，各版的版名取自报头，"
+                     "导入后可在 issue.yml 中修改")
     given = None
     if args.date:
         try:

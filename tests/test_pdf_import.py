@@ -123,6 +123,7 @@ def test_the_import_builds_with_hotspots_on_both_pages(imported, build, tmp_path
     assert "上接第1版" in page2
     page1 = (out / "pinghu-daily/2022/06/28/01/index.html").read_text(encoding="utf-8")
     assert '<p class="continued-to">转<a href="../02/index.html">第02版</a></p>' in page1  # 标题导航 on 第01版
+    assert 'alt="第01版：要闻 版面图" width="1200" height="1697"' in page1  # the image's own size: no jump on load
     assert (out / "pinghu-daily/2022/06/28/01.png").read_bytes() == (imported / "01.png").read_bytes()
 
 
@@ -181,9 +182,10 @@ def test_a_continuation_imported_without_its_first_part_stays_a_draft_of_its_own
     assert all("page" not in r for r in regions) and len(regions) == 3
 
 
-def _page_pdf(path: Path, draw) -> Path:
-    """A one-page A3 PDF drawn by ``draw(canvas, write)``, ``write(x, top, text, size)`` setting
-    text with its top ``top`` points below the page's top edge."""
+def _page_pdf(path: Path, *draws) -> Path:
+    """An A3 PDF with a page drawn by each ``draw(canvas, write, picture)``: ``write(x, top, text,
+    size)`` sets text with its top ``top`` points below the page's top edge, ``picture(x, top, w,
+    h)`` places a small made-up photo."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -199,9 +201,22 @@ def _page_pdf(path: Path, draw) -> Path:
     def picture(x: float, top: float, w: float, h: float) -> None:
         c.drawImage(ImageReader(Image.new("RGB", (40, 30), (90, 120, 160))), x, 1191 - top - h, w, h)
 
-    draw(c, write, picture)
+    for draw in draws:
+        draw(c, write, picture)
+        c.showPage()
     c.save()
     return path
+
+
+def _story(write, top: float, title: str, lines: list[str], x: float = 40) -> None:
+    write(x, top, title, 24)
+    for n, line in enumerate(lines):
+        write(x + (20 if n == 0 else 0), top + 40 + 15 * n, line)
+
+
+def _head(c, write, number: int) -> None:
+    write(40, 40, f"2022年6月28日 星期二 第0{number}版 要闻", 9)
+    c.line(36, 1191 - 70, 806, 1191 - 70)
 
 
 def test_logos_ad_artwork_and_bare_pictures_make_no_drafts(tmp_path):
@@ -247,3 +262,98 @@ def test_page_overrides_the_printed_page_numbers_and_says_so(pdfs, desk, build):
     issue = desk / "pinghu-daily" / "2022-06-28"
     assert [p["number"] for p in yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"]] == [5, 6]
     assert "报头印的是第2版，按 --page 作为第6版导入" in (issue / "import-report-06.txt").read_text(encoding="utf-8")
+
+
+def test_a_jump_chain_reads_all_three_pages_into_the_first(tmp_path):
+    def page(number, lines, jump):
+        def draw(c, write, picture):
+            _head(c, write, number)
+            _story(write, 100, "文明城市督查工作推进会召开", ([f"（上接第{number - 1}版）"] if number > 1 else []) + lines
+                   + ([jump] if jump else []))
+        return draw
+
+    pdf = _page_pdf(tmp_path / "chain.pdf", page(1, ["本报讯 第一版的正文，写了这些。"], "（下转第二版）"),
+                    page(2, ["第二版接着写的正文。"], "（下转第3版）"), page(3, ["第三版的正文，全文完。"], None))
+    pages = import_pdf(pdf)
+    lead, = pages[0].drafts
+    assert [p.drafts for p in pages[1:]] == [[], []]
+    assert lead.paragraphs == ["本报讯 第一版的正文，写了这些。", "第二版接着写的正文。", "第三版的正文，全文完。"]
+    assert [number for number, _ in lead.regions] == [1, 2, 3]
+    assert not [n for p in pages for n in p.review.notes if n.topic == "lost-text"]
+
+
+def test_a_jump_at_the_end_of_a_body_line_is_followed_and_kept_out_of_the_text(tmp_path):
+    def first(c, write, picture):
+        _head(c, write, 1)
+        _story(write, 100, "全市推进秋收冬种工作", ["本报讯 各地抢抓农时，推进秋收冬种。（转第2版）"])
+
+    def second(c, write, picture):
+        _head(c, write, 2)
+        _story(write, 100, "全市推进秋收冬种工作", ["（上接第1版）", "田间地头一片忙碌。"])
+
+    lead, = import_pdf(_page_pdf(tmp_path / "jump.pdf", first, second))[0].drafts
+    assert lead.paragraphs == ["本报讯 各地抢抓农时，推进秋收冬种。", "田间地头一片忙碌。"]
+
+
+def test_the_page_is_read_within_its_crop_box_as_it_is_rendered(tmp_path):
+    """Print PDFs carry bleed and crop marks outside the CropBox; regions are of the page as
+    rendered, so a story at the same place gives the same box with or without the bleed."""
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        _story(write, 100, "平湖举行文明城市督查", ["本报讯 文明城市督查工作正在进行中。"] * 4)
+
+    plain = _page_pdf(tmp_path / "plain.pdf", draw)
+    bled = pdfium.PdfDocument(plain)
+    bled[0].set_mediabox(-30, -30, 872, 1221)  # 30 pt of bleed on every side
+    bled[0].set_cropbox(0, 0, 842, 1191)
+    bled.save(tmp_path / "bled.pdf")
+    want, = import_pdf(plain)[0].drafts
+    got, = import_pdf(tmp_path / "bled.pdf")[0].drafts
+    assert got.regions == want.regions and got.paragraphs == want.paragraphs
+
+
+def test_pictures_off_the_page_or_of_no_size_do_not_break_the_import(tmp_path):
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        _story(write, 100, "平湖举行文明城市督查", ["本报讯 文明城市督查工作正在进行中。"] * 4)
+        picture(-40, 220, 200, 120)  # bleeds off the left edge, under the story
+        write(20, 345, "督查现场。", 9)
+        picture(500, 400, 100, 0.01)  # no height
+        picture(900, 400, 100, 100)  # wholly off the page
+
+    lead, = import_pdf(_page_pdf(tmp_path / "bleed.pdf", draw))[0].drafts
+    assert [f.caption for f in lead.figures] == ["督查现场。"]
+    assert all(0 <= v and v <= 100 for _, box in lead.regions for v in box) and lead.regions[0][1][0] == 0
+
+
+def test_a_rotated_page_is_refused(tmp_path, desk, build):
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        _story(write, 100, "平湖举行文明城市督查", ["本报讯 文明城市督查工作正在进行中。"] * 4)
+
+    turned = pdfium.PdfDocument(_page_pdf(tmp_path / "plain.pdf", draw))
+    turned[0].set_rotation(90)
+    turned.save(tmp_path / "turned.pdf")
+    before = snapshot(desk)
+    code, _, err = build("import", tmp_path / "turned.pdf", "--content", desk, "--publication", "pinghu-daily")
+    assert code == 1 and "第1页的文字不是横排" in err and "页面旋转了" in err
+    assert snapshot(desk) == before
+
+
+def test_a_double_bordered_ad_is_one_ad(tmp_path):
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        _story(write, 100, "平湖举行文明城市督查", ["本报讯 文明城市督查工作正在进行中。"] * 4)
+        c.rect(40, 1191 - 700, 300, 150)
+        c.rect(45, 1191 - 695, 290, 140)
+        write(60, 580, "平湖大酒店开业", 20)
+        write(60, 630, "电话：85012345 地址：当湖街道", 10)
+
+    drafts = import_pdf(_page_pdf(tmp_path / "ad.pdf", draw))[0].drafts
+    assert [(d.title, d.kind) for d in drafts] == [("平湖举行文明城市督查", "news"), ("平湖大酒店开业", "ad")]
+
+
+def test_page_name_is_refused_for_a_pdf_of_several_pages(pdfs, desk, build):
+    code, _, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily",
+                         "--page-name", "综合")
+    assert code == 2 and "--page-name 只用于单页的 PDF" in err

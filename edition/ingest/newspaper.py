@@ -147,10 +147,10 @@ def paragraphs(blocks: list[Block], review: Review, per_line: bool = False) -> l
             # a lone line that stops mid-sentence is where OCR most often dropped a passage
             review.note(block.last, "lost-text", f"句子在此处分栏断开，接第{blocks[k + 1].first}行；"
                                                  "请核对有无缺文")
-    return [_clean_paragraph(join_lines(p)) for p in result if "".join(p).strip()]
+    return [clean_paragraph(join_lines(p)) for p in result if "".join(p).strip()]
 
 
-def _clean_paragraph(text: str) -> str:
+def clean_paragraph(text: str) -> str:
     lead = text.startswith(LEAD)
     text = unwrap_spaces(text[len(LEAD):] if lead else text)
     return f"{LEAD} {text}" if lead else text

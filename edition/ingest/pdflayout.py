@@ -20,15 +20,15 @@ settled as for text. Every such decision is a note in the review.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..load import TITLE_PLACEHOLDER
 from .blocks import Block
 from .classify import AD_RE, BYLINE_RE
 from .drafts import Box, Draft, PageMeta
-from .newspaper import LEAD, paragraphs, parse_byline, photo_title, read_footer, read_masthead, share
+from .newspaper import LEAD, clean_paragraph, paragraphs, parse_byline, photo_title, read_footer, read_masthead, share
 from .normalise import Line
-from .pdfread import PdfPage, Rect, TextLine, body_size
+from .pdfread import RULE_THICKNESS, PdfPage, Rect, TextLine, area, body_size, inside
 from .review import Review
 from .text import bigrams, join_lines, letter_spaced
 
@@ -38,7 +38,9 @@ FULL_WIDTH = 0.6  # a rule this share of the page wide separates masthead, page 
 MASTHEAD_ZONE = 0.25
 FOOTER_ZONE = 0.12
 INDENT = 1.5  # a line this many body sizes right of its column's edge starts a paragraph
-JUMP_RE = re.compile(r"^[（(]?\s*(下转|转|上接|接)\s*第?\s*(\d+)\s*版\s*[）)]?$")
+# 下转第2版, （转第二版）, (上接第1版): a line of its own, or the end of a body line
+JUMP_RE = re.compile(r"[（(]?\s*(下转|转|上接|接)\s*第?\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]?$")
+NUMERALS = "一二三四五六七八九"
 PAGE_NAME_RE = re.compile(r"第\s*0*(\d+)\s*版\s*[：:·]?\s*(\S{1,8})")
 WORDING_THRESHOLD = 0.3
 AD_MAX = 200  # characters: a frame with no more than this, and no byline, is an ad
@@ -84,6 +86,7 @@ class PageLayout:
     meta: PageMeta
     name: str  # 版名 from the running head, if printed
     printed: int | None  # the 版 number the running head prints, if it does
+    size: float  # the body type size
 
 
 def lay_out(page: PdfPage, review: Review) -> PageLayout:
@@ -109,18 +112,18 @@ def lay_out(page: PdfPage, review: Review) -> PageLayout:
     rest = [(no, ln) for no, ln in rest if no not in framed]
     frames = [p.rect for g in groups for p in g.pieces if p.role == "frame"]
     photos = [r for r in page.images if r[1] >= top - 1 and r[3] <= bottom + 1  # not the masthead's logo
-              and not any(_inside(r, f) for f in frames)]  # nor an ad's artwork
+              and not any(inside(r, f) for f in frames)]  # nor an ad's artwork
     pieces = _pieces(rest, photos, size)
     groups += _owned(page, pieces, review)
     groups.sort(key=lambda g: _reading_key(g, page))
-    return PageLayout(page.width, page.height, groups, meta, name, printed)
+    return PageLayout(page.width, page.height, groups, meta, name, printed, size)
 
 
 # ---------------------------------------------------------------- furniture
 
 def _furniture_edges(page: PdfPage) -> tuple[float, float]:
     """The bottom of the masthead band and the top of the footer band (points)."""
-    wide = sorted(r for r in page.rules if r[3] - r[1] < 2.0 and r[2] - r[0] >= FULL_WIDTH * page.width)
+    wide = sorted(r for r in page.rules if r[3] - r[1] < RULE_THICKNESS and r[2] - r[0] >= FULL_WIDTH * page.width)
     tops = [r[1] for r in wide if r[1] <= MASTHEAD_ZONE * page.height]
     bottoms = [r[1] for r in wide if r[1] >= (1 - FOOTER_ZONE) * page.height]
     return (max(tops) if tops else 0.0), (min(bottoms) if bottoms else page.height + 1)
@@ -145,17 +148,17 @@ def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) ->
     read as the rest of the page is (its edges are rules)."""
     groups = []
     for frame in page.frames:
-        inside = [(no, ln) for no, ln in lines if _inside(ln.rect, frame)]
-        text = letter_spaced(" ".join(ln.text for _, ln in inside))
-        if not inside or not (AD_RE.search(text) or "广告" in text or (
-                len(text) <= AD_MAX and not any(BYLINE_RE.match(ln.text) for _, ln in inside)
+        held = [(no, ln) for no, ln in lines if inside(ln.rect, frame)]
+        text = letter_spaced(" ".join(ln.text for _, ln in held))
+        if not held or not (AD_RE.search(text) or "广告" in text or (
+                len(text) <= AD_MAX and not any(BYLINE_RE.match(ln.text) for _, ln in held)
                 and not text.startswith(LEAD))):
             continue
         if not (AD_RE.search(text) or "广告" in text):
-            review.note(inside[0][0], "furniture", "框内的几行短文按广告处理；如果是稿件，请把 kind 改掉")
-        biggest = max(ln.size for _, ln in inside)
-        head = [(no, ln) for no, ln in inside if ln.size == biggest]
-        body = [(no, ln) for no, ln in inside if ln.size != biggest]
+            review.note(held[0][0], "furniture", "框内的几行短文按广告处理；如果是稿件，请把 kind 改掉")
+        biggest = max(ln.size for _, ln in held)
+        head = [(no, ln) for no, ln in held if ln.size == biggest]
+        body = [(no, ln) for no, ln in held if ln.size != biggest]
         group = Group(Piece("head", head, _union([ln.rect for _, ln in head])), "ad")
         if body:
             group.pieces.append(Piece("body", body, _union([ln.rect for _, ln in body])))
@@ -188,16 +191,31 @@ def _pieces(lines: list[tuple[int, TextLine]], photos: list[Rect], size: float) 
     for no, ln in lines:
         if ln.size >= HEAD_RATIO * size or no in captions:
             continue
-        jump = JUMP_RE.match(ln.text.replace(" ", ""))
+        jump = _jump(ln)
         if jump:
-            pieces.append(Piece("jump", [(no, ln)], ln.rect, ("下转" if "转" in jump.group(1) else "上接",
-                                                              int(jump.group(2)))))
+            text, where = jump
+            pieces.append(Piece("jump", [(no, replace(ln, text=ln.text[len(text):]))], ln.rect, where))
+            if text:  # the jump ends a body line: the rest of the line is body
+                body.append((no, replace(ln, text=text)))
         elif BYLINE_RE.match(ln.text) and len(ln.text) < 60:
             pieces.append(Piece("byline", [(no, ln)], ln.rect))
         else:
             body.append((no, ln))
     pieces += [Piece("body", run, _union([ln.rect for _, ln in run])) for run in _runs(body, 0.9)]
     return pieces
+
+
+def _jump(line: TextLine) -> tuple[str, tuple[str, int]] | None:
+    """(the line's text before it, (下转 or 上接, page)) when the line ends with a jump; else None."""
+    found = JUMP_RE.search(line.text)
+    if not found or (found.start() and not found.group(0).startswith(("（", "("))):
+        return None
+    number = found.group(2)
+    if not number.isdigit():  # 二 → 2, 十二 → 12, 二十 → 20
+        tens, _, ones = number.rpartition("十")
+        number = (NUMERALS.index(tens) + 1 if tens else int("十" in number)) * 10 \
+            + (NUMERALS.index(ones) + 1 if ones else 0)
+    return line.text[:found.start()].rstrip(), ("下转" if "转" in found.group(1) else "上接", int(number))
 
 
 def _runs(lines: list[tuple[int, TextLine]], gap: float) -> list[list[tuple[int, TextLine]]]:
@@ -255,7 +273,7 @@ def _span(page: PdfPage, head: Piece, heads: list[Piece]) -> tuple[float, float]
     x0, top, x1, bottom = head.rect
     left = min((ln.x0 for ln in page.lines), default=x0)
     right = max((ln.x1 for ln in page.lines), default=x1)
-    walls = [r[0] for r in page.rules if r[2] - r[0] < 2.0 and r[1] <= bottom + 2 * _head_size(head) and r[3] >= bottom]
+    walls = [r[0] for r in page.rules if r[2] - r[0] < RULE_THICKNESS and r[1] <= bottom + 2 * _head_size(head) and r[3] >= bottom]
     walls += [h.rect[2] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[2] <= x0]
     walls += [h.rect[0] for h in heads if h is not head and h.rect[1] < bottom and h.rect[3] > top and h.rect[0] >= x1]
     return (max([left] + [w for w in walls if w <= x0]), min([right] + [w for w in walls if w >= x1]))
@@ -280,7 +298,7 @@ def _owner(page: PdfPage, piece: Piece, heads: list[Piece], spans: dict) -> Piec
 
 
 def _separates(rule: Rect, above: Rect, below: Rect) -> bool:
-    if rule[3] - rule[1] > 2.0:
+    if rule[3] - rule[1] > RULE_THICKNESS:
         return False
     return above[3] - 1 <= rule[1] <= below[1] + 1 and _overlap_x(below, rule) > 0.5
 
@@ -395,15 +413,7 @@ def body_paragraphs(pieces: list[Piece], size: float, review: Review,
         if starts or not result:
             result.append([])
         result[-1].append(line.text)
-    return [_lead(join_lines(p)) for p in result], indented[0]
-
-
-def _lead(text: str) -> str:
-    """`本报讯` set apart by a space, as the text importer writes it."""
-    if text.startswith(LEAD) and not text.startswith(LEAD + " "):
-        rest = text[len(LEAD):].lstrip()
-        return f"{LEAD} {rest}" if rest.startswith(("（", "(", "记者")) else text
-    return text
+    return [clean_paragraph(join_lines(p)) for p in result], indented[0]
 
 
 def _column(piece: Piece, pieces: list[Piece], size: float) -> int:
@@ -422,7 +432,7 @@ def regions_of(group: Group, layout: PageLayout) -> list[Box]:
     rects = group.rects
     whole = _union(rects)
     foreign = [r for g in layout.groups if g is not group for r in g.rects]
-    if not any(_intersection(whole, r) > 0.05 * _area(r) for r in foreign):
+    if not any(_intersection(whole, r) > 0.05 * area(r) for r in foreign):
         return [box_of(whole, layout)]
     by_column: dict[int, list[Rect]] = {}
     for rect in sorted(rects):
@@ -432,7 +442,8 @@ def regions_of(group: Group, layout: PageLayout) -> list[Box]:
 
 
 def box_of(rect: Rect, layout: PageLayout) -> Box:
-    x0, top, x1, bottom = rect
+    """A box in points as issue.yml has it: percent of the page, on the page."""
+    x0, top, x1, bottom = max(rect[0], 0.0), max(rect[1], 0.0), min(rect[2], layout.width), min(rect[3], layout.height)
     return (round(x0 / layout.width * 100, 2), round(top / layout.height * 100, 2),
             round((x1 - x0) / layout.width * 100, 2), round((bottom - top) / layout.height * 100, 2))
 
@@ -450,14 +461,5 @@ def _overlap_x(a: Rect, b: Rect) -> float:
     return covered / width if width > 0 else (1.0 if b[0] <= a[0] <= b[2] else 0.0)
 
 
-def _inside(a: Rect, b: Rect, slack: float = 1.0) -> bool:
-    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
-
-
 def _intersection(a: Rect, b: Rect) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
-def _area(r: Rect) -> float:
-    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
-

@@ -33,6 +33,7 @@ BASELINE = 0.3  # characters whose baselines differ by less than this share of t
 RULE_THICKNESS = 2.0  # a filled box thinner than this is a rule
 SCAN_COVER = 0.5  # an image covering half the page with no text on it: a scan
 UNREADABLE_SHARE = 0.02  # more unreadable characters than this and the page is refused
+SIDEWAYS_SHARE = 0.5  # more text than this not upright: a rotated page, refused (a vertical title is noted)
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,12 @@ def refusal(path: Path, pages: list[PdfPage]) -> str:
     for page in pages:
         number = page.index + 1
         if page.characters == 0:
-            scanned = any(_area(r) >= SCAN_COVER * page.width * page.height for r in page.images)
+            scanned = any(area(r) >= SCAN_COVER * page.width * page.height for r in page.images)
             scans = scans or scanned
             reasons.append(f"第{number}页{'是扫描图像，' if scanned else ''}没有文字层（可读字符 0 个）")
+        elif len(page.sideways) > SIDEWAYS_SHARE * page.characters:
+            reasons.append(f"第{number}页的文字不是横排（{len(page.sideways)}/{page.characters} 个字符）："
+                           "页面旋转了，或整页竖排")
         elif page.unreadable > UNREADABLE_SHARE * page.characters:
             share = page.unreadable / page.characters
             reasons.append(f"第{number}页 {page.unreadable}/{page.characters} 个字符（{share:.0%}）无法识别："
@@ -95,16 +99,31 @@ def refusal(path: Path, pages: list[PdfPage]) -> str:
 
 
 def _page(index: int, page) -> PdfPage:
-    chars = [c for c in page.chars if c["text"].strip()]
+    """The page as printed: its CropBox (what pypdfium2 renders), so the boxes read here and the
+    page image agree; what lies outside it (bleed, printer's marks) is not on the page."""
+    left, top, right, bottom = (float(v) for v in page.cropbox)
+    width, height = right - left, bottom - top
+
+    def shifted(obj: dict) -> dict:
+        return {**obj, "x0": float(obj["x0"]) - left, "x1": float(obj["x1"]) - left,
+                "top": float(obj["top"]) - top, "bottom": float(obj["bottom"]) - top}
+
+    chars = [c for c in map(shifted, page.chars) if c["text"].strip()
+             and 0 <= (c["x0"] + c["x1"]) / 2 <= width and 0 <= (c["top"] + c["bottom"]) / 2 <= height]
     unreadable = sum(1 for c in chars if _unreadable(c["text"]))
     readable = [c for c in chars if not _unreadable(c["text"])]
     sideways = "".join(c["text"] for c in readable if not c.get("upright", True))
     readable = [c for c in readable if c.get("upright", True)]
-    rules, frames = _rules_and_frames(page)
-    images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images)
+    rules, frames = _rules_and_frames([shifted(o) for o in page.lines], [shifted(o) for o in page.rects])
+    images = [_clamped(_rect(shifted(i)), width, height) for i in page.images]
     lines = _lines(readable, [r for r in rules if r[2] - r[0] < RULE_THICKNESS])
-    return PdfPage(index, float(page.width), float(page.height), tuple(lines), tuple(rules), tuple(frames),
-                   images, len(chars), unreadable, sideways)
+    return PdfPage(index, width, height, tuple(lines), tuple(rules), tuple(frames),
+                   tuple(r for r in images if area(r) >= 1.0), len(chars), unreadable, sideways)
+
+
+def _clamped(r: Rect, width: float, height: float) -> Rect:
+    """The part of a box on the page (a photo may bleed off its edge)."""
+    return (max(0.0, r[0]), max(0.0, r[1]), min(width, r[2]), min(height, r[3]))
 
 
 def _unreadable(text: str) -> bool:
@@ -113,21 +132,20 @@ def _unreadable(text: str) -> bool:
     return any("\ue000" <= c <= "\uf8ff" or c == "\ufffd" or "\U000f0000" <= c for c in text)
 
 
-def _rules_and_frames(page) -> tuple[list[Rect], list[Rect]]:
+def _rules_and_frames(lines: list[dict], rects: list[dict]) -> tuple[list[Rect], list[Rect]]:
     """Thin lines and thin filled boxes are rules; a stroked box with room inside is a frame,
-    and its four edges count as rules too."""
-    rules: list[Rect] = []
+    and its four edges count as rules too. A frame inside another (a double border) is one."""
+    rules: list[Rect] = [_rect(line) for line in lines]
     frames: list[Rect] = []
-    for line in page.lines:
-        rules.append(_rect(line))
-    for box in page.rects:
+    for box in rects:
         x0, top, x1, bottom = _rect(box)
         if x1 - x0 < RULE_THICKNESS or bottom - top < RULE_THICKNESS:
             rules.append((x0, top, x1, bottom))
         elif box.get("stroke"):
             frames.append((x0, top, x1, bottom))
             rules += [(x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)]
-    return sorted(set(rules)), sorted(set(frames))
+    outer = [f for f in frames if not any(g != f and inside(f, g) for g in frames)]
+    return sorted(set(rules)), sorted(set(outer))
 
 
 def _rect(obj) -> Rect:
@@ -178,8 +196,13 @@ def _line(run: list[dict], size: float) -> TextLine:
                     float(run[-1]["x1"]), float(max(c["bottom"] for c in run)), size)
 
 
-def _area(r: Rect) -> float:
+def area(r: Rect) -> float:
     return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
+
+
+def inside(a: Rect, b: Rect, slack: float = 1.0) -> bool:
+    """Whether box ``a`` lies within box ``b`` (give or take ``slack`` points)."""
+    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
 
 
 def body_size(lines: tuple[TextLine, ...]) -> float:

@@ -12,7 +12,7 @@ from .drafts import Draft, Figure, ImportedPage, PageMeta
 from .newspaper import assemble_newspaper, settle_kind, share
 from .normalise import normalise
 from .pdflayout import WORDING_THRESHOLD, PageLayout, Part, box_of, draft_of, lay_out, regions_of
-from .pdfread import PdfPage, body_size, read_pdf, refusal
+from .pdfread import PdfPage, read_pdf, refusal
 from .pdfrender import figure, render_all
 from .periodical import assemble_periodical
 from .write import ImportRefused
@@ -89,7 +89,7 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
             review.note(1, "furniture", f"报头印的是第{layout.printed}版，按 --page 作为第{number}版导入；请核对")
         drafts, continuing = [], []
         for group in layout.groups:
-            part = draft_of(group, body_size(page.lines), review)
+            part = draft_of(group, layout.size, review)
             draft = part.draft
             draft.regions = [(number, box) for box in regions_of(group, layout)]
             draft.figures = [Figure(figure(path, page.index, box_of(image, layout)), caption)
@@ -106,8 +106,18 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
         imported.append(ImportedPage(number, layout.name, drafts, layout.meta, review, page_files,
                                      source=f"{path.name} 第{page.index + 1}页"))
     by_number = {p.number: p for p in imported}
-    for here, part in parts:
-        _join(by_number[here], by_number.get(part.continues), jumps.get(part.continues, []), part)
+    joined: dict[int, Draft] = {}  # id of a continuation's draft → the draft it was read into
+    for here, part in parts:  # in page order, so 1 → 2 → 3 ends in the draft of page 1
+        host = _join(by_number[here], by_number.get(part.continues), jumps.get(part.continues, []), part, joined)
+        if host is not None:
+            joined[id(part.draft)] = host
+    every = Review(removed=[r for p in imported for r in p.review.removed],
+                   punctuation=[c for p in imported for c in p.review.punctuation])
+    missing = unaccounted("\n".join(raw for _, _, _, raw, _ in read),
+                          ImportResult([d for p in imported for d in p.drafts], PageMeta(), every))
+    if missing:  # the joins lost text: say so, never silently
+        imported[0].review.note(1, "lost-text", "导入程序在接续转版时丢失了这些字符，请作为程序错误报告："
+                                              + "".join(sorted(missing.elements()))[:60])
     return imported
 
 
@@ -128,20 +138,26 @@ def _read_page(page: PdfPage) -> tuple[PdfPage, PageLayout, Review, str, list]:
     return page, layout, review, raw, marked
 
 
-def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Draft, int]], part: Part) -> None:
-    """A continuation (上接第N版) appended to the article it continues: the draft of page N that
-    jumps to this page (下转), or among several the one whose title the jump head repeats; failing
-    that, the draft of page N whose title shares the head's wording."""
+def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Draft, int]], part: Part,
+          joined: dict[int, Draft]) -> Draft | None:
+    """A continuation (上接第N版) appended to the article it continues, which is returned: the
+    draft of page N that jumps to this page (下转), or among several the one whose title the jump
+    head repeats; with no jump line there, the draft of page N whose title shares the head's
+    wording. A continuation of a continuation goes to the draft that one was read into."""
     review, line = page.review, part.draft.title_line or part.draft.line
-    candidates = [d for d, to in jumps if to == page.number] or (origin.drafts if origin else [])
+    jumping = [d for d, to in jumps if to == page.number]
+    candidates = jumping or (origin.drafts if origin else [])
     title = bigrams(part.draft.title)
     scored = sorted(((share(title, bigrams(d.title)), -i) for i, d in enumerate(candidates)), reverse=True)
-    if not scored or (len(candidates) > 1 and scored[0][0] < WORDING_THRESHOLD):
+    if not scored or ((len(candidates) > 1 or not jumping) and scored[0][0] < WORDING_THRESHOLD):
+        settle_kind(part.draft, review)
         page.drafts.append(part.draft)
         review.note(line, "order", f"「{part.draft.title[:16]}」注明上接第{part.continues}版，但这次导入的那一版"
                                    "没有对应的稿件，已单独成稿；整期 PDF 一起导入，转版的正文就会接上；请核对")
-        return
+        return None
     host = candidates[-scored[0][1]]
+    while id(host) in joined:
+        host = joined[id(host)]
     body = part.draft.paragraphs
     opens = part.opens if part.opens is not None else ends_sentence(host.paragraphs[-1] if host.paragraphs else "。")
     if body and host.paragraphs and not opens:  # the page broke off a paragraph
@@ -150,8 +166,16 @@ def _join(page: ImportedPage, origin: ImportedPage | None, jumps: list[tuple[Dra
     host.paragraphs += body
     host.regions += part.draft.regions
     host.figures += part.draft.figures
-    host.authors += [a for a in part.draft.authors if a not in host.authors]
+    head = " ".join(t for t in (part.draft.kicker, part.draft.title, part.draft.subtitle) if t)
+    if head:
+        review.drop(part.draft.title_line, head, "转版处重复的标题")
+    for author in part.draft.authors:
+        if author in host.authors:
+            review.drop(part.draft.line, "".join(str(v) for v in author.values()), "转版处重复的署名")
+        else:
+            host.authors.append(author)
     review.note(line, "order", f"转版接续：这里的正文已接在第{part.continues}版「{host.title[:16]}」之后；请核对")
+    return host
 
 
 def _full_width(text: str, review: Review) -> tuple[str, list]:
