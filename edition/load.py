@@ -48,6 +48,7 @@ REGION_FIELDS = {"article", "box", "page"}
 MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
 RECORD_VERSION = 3  # of the tuples below, as the build state keeps them
+IMAGE_HEADER = 65536  # bytes of an image read for its size: a JPEG's frame header may follow its EXIF
 # What the importer writes where only an editor knows the answer (edition/ingest uses these too);
 # `check` warns about each one left, and the site never shows the instruction to readers.
 DATE_UNPRINTED = "报头未印日期"  # what readers are told of a date the masthead did not print
@@ -834,8 +835,11 @@ class Issues:
                                               f"without it{dropped} until the file is there")
                     missing.append((page.number, key))
                     continue
+                if key == "image":
+                    size = raster_size(scan.head(rel, IMAGE_HEADER))
+                    page.image_size = size if size != (0, 0) else page.image_size  # an SVG keeps the default
                 if key == "thumbnail":
-                    page.thumbnail_size = raster_size(scan.read(rel))
+                    page.thumbnail_size = raster_size(scan.head(rel, IMAGE_HEADER))
                     if page.thumbnail_size == (0, 0):
                         problems.warn(meta, line, f"thumbnail `{_cut(src)}` cannot be read as an image: page "
                                                   f"{page.number} is listed without it")
@@ -939,8 +943,8 @@ class Issues:
 
 
 def raster_size(data: bytes) -> tuple[int, int]:
-    """Width and height of a raster image from its header, (0, 0) if it is none: the issue page
-    gives a thumbnail its size, so the list of pages does not move while thumbnails load."""
+    """Width and height of a raster image from its header, (0, 0) if it is none: pages give a
+    thumbnail and a page image their size, so nothing moves while they load."""
     from PIL import Image  # only issues with thumbnails need it
 
     try:

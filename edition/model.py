@@ -108,6 +108,7 @@ class Page:
     image: str = ""  # site path of the page image
     thumbnail: str = ""  # site path of the small page image the issue page lists the 版 with
     thumbnail_size: tuple[int, int] = (0, 0)  # its width and height in pixels
+    image_size: tuple[int, int] = (1000, 1414)  # the page image's, when it is a raster; an SVG is drawn at this
     articles: list[Article] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)  # where each article sits on the page image
     url: str = ""

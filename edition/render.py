@@ -165,7 +165,7 @@ class Pages:
             issue = library.issue(lead.id) if lead else None
             front = issue.front_page if issue and first.kind == "newspaper" else None
             shown = self.page_shows(front) if front else None
-            shows = (lead.headlines if lead else None, shown, listed)
+            shows = (lead.headlines if lead else None, shown, listed, front.image_size if front else None)
             return Expansion([self.page("home.html", urls.HOME, shows, pub=first, issue=issue, others=others)])
 
         yield Group("home", digest(self.key, "home", (lead.id, lead.digest) if lead else None, authors, listed), home)
@@ -276,7 +276,8 @@ class Pages:
         outputs = [self.page("issue.html", issue.url, (summary.headlines, near, thumbnails), pub=pub, issue=issue)]
         for page in issue.pages:
             shown = self.page_shows(page)
-            outputs.append(self.page("page.html", page.url, (issue.meta_digest, page.number, pages, shown),
+            outputs.append(self.page("page.html", page.url, (issue.meta_digest, page.number, pages, shown,
+                                                             page.image_size),
                                      pub=pub, issue=issue, page=page))
         for article in issue.articles:
             neighbours = [(x.url, x.title) if x else None for x in (article.prev, article.next)]

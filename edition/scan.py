@@ -64,6 +64,14 @@ class Scan:
                 raw = handle.read()
         return raw
 
+    def head(self, rel: str, size: int) -> bytes:
+        """The first ``size`` bytes of a content file (an image's header gives its size)."""
+        raw = self.data.get(rel)
+        if raw is not None:
+            return raw[:size]
+        with open(os.path.join(self.root, rel), "rb") as handle:
+            return handle.read(size)
+
     def path(self, rel: str) -> str:
         return os.path.join(self.root, rel) if rel else self.root
 
