@@ -357,3 +357,19 @@ def test_page_name_is_refused_for_a_pdf_of_several_pages(pdfs, desk, build):
     code, _, err = build("import", pdfs / "sample.pdf", "--content", desk, "--publication", "pinghu-daily",
                          "--page-name", "综合")
     assert code == 2 and "--page-name 只用于单页的 PDF" in err
+
+
+def test_a_larger_lead_in_on_the_first_line_stays_in_its_paragraph(tmp_path):
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        write(40, 100, "平湖举行文明城市督查", 24)
+        c.setFont("STSong-Light", 11)
+        c.drawString(60, 1191 - 140 - 10, "本报讯")  # set a size larger, on the body's baseline
+        c.setFont("STSong-Light", 10)
+        c.drawString(95, 1191 - 140 - 10, "文明城市督查工作正在进行中。")
+        for n in range(1, 4):
+            write(40, 140 + 15 * n, "各地按照要求开展督查工作。")
+
+    lead, = import_pdf(_page_pdf(tmp_path / "lead.pdf", draw))[0].drafts
+    assert lead.paragraphs == ["本报讯 文明城市督查工作正在进行中。各地按照要求开展督查工作。各地按照要求开展督查工作。"
+                               "各地按照要求开展督查工作。"]

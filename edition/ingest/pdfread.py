@@ -153,30 +153,30 @@ def _rect(obj) -> Rect:
 
 
 def _lines(chars: list[dict], vertical_rules: list[Rect]) -> list[TextLine]:
-    """Characters → lines: same size, same baseline, no gutter and no rule between neighbours."""
-    by_size: dict[float, list[dict]] = {}
+    """Characters → lines: one baseline, no gutter and no rule between neighbours. Sizes may mix
+    on a line (a larger 本报讯 before the body); the line's size is that of most of its text."""
     for c in chars:
-        by_size.setdefault(round(float(c["size"]) * 2) / 2, []).append(c)
+        c["size"] = round(float(c["size"]) * 2) / 2
+        c["baseline"] = c["bottom"] - (float(c["matrix"][5]) - float(c["y0"])) if "matrix" in c else c["bottom"]
+    ordered = sorted(chars, key=lambda c: c["baseline"])
+    rows: list[list[dict]] = []
+    for c in ordered:
+        if rows and c["baseline"] - rows[-1][-1]["baseline"] <= BASELINE * min(c["size"], rows[-1][-1]["size"]):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
     lines: list[TextLine] = []
-    for size, group in by_size.items():
-        group.sort(key=lambda c: c["bottom"])
-        rows, row = [], [group[0]]
-        for c in group[1:]:
-            if c["bottom"] - row[-1]["bottom"] > BASELINE * size:
-                rows.append(row)
-                row = []
-            row.append(c)
-        rows.append(row)
-        for row in rows:
-            row.sort(key=lambda c: c["x0"])
-            run = [row[0]]
-            for c in row[1:]:
-                gap = c["x0"] - run[-1]["x1"]
-                if gap > min(GUTTER * size, max(GUTTER_MAX, SPACED * size)) or _rule_between(run[-1]["x1"], c["x0"], c, vertical_rules):
-                    lines.append(_line(run, size))
-                    run = []
-                run.append(c)
-            lines.append(_line(run, size))
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        run = [row[0]]
+        for c in row[1:]:
+            size = min(c["size"], run[-1]["size"])
+            gap = c["x0"] - run[-1]["x1"]
+            if gap > min(GUTTER * size, max(GUTTER_MAX, SPACED * size)) or _rule_between(run[-1]["x1"], c["x0"], c, vertical_rules):
+                lines.append(_line(run))
+                run = []
+            run.append(c)
+        lines.append(_line(run))
     return sorted((line for line in lines if line.text), key=lambda line: (round(line.top), line.x0))
 
 
@@ -184,9 +184,13 @@ def _rule_between(x0: float, x1: float, c: dict, vertical_rules: list[Rect]) -> 
     return any(x0 - 0.5 <= r[0] <= x1 + 0.5 and r[1] <= c["bottom"] and r[3] >= c["top"] for r in vertical_rules)
 
 
-def _line(run: list[dict], size: float) -> TextLine:
+def _line(run: list[dict]) -> TextLine:
     """The run's text, with a space where two characters stand further apart than the line's
     usual spacing (`■记者 胡佳英`); a justified line spreads its characters evenly and has none."""
+    weights: dict[float, int] = {}
+    for c in run:
+        weights[c["size"]] = weights.get(c["size"], 0) + 1
+    size = max(weights, key=lambda s: (weights[s], s))
     gaps = [b["x0"] - a["x1"] for a, b in zip(run, run[1:])]
     usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
     text = run[0]["text"]
