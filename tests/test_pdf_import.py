@@ -64,6 +64,7 @@ def test_one_unreadable_page_refuses_the_whole_pdf(pdfs, desk, build, tmp_path):
     before = snapshot(desk)
     code, _, err = build("import", tmp_path / "mixed.pdf", "--content", desk, "--publication", "pinghu-daily")
     assert code == 1 and "第3页" in err and "第1页" not in err
+    assert "可以把有文字的各页另存为 PDF 再导入" in err
     assert snapshot(desk) == before
 
 
@@ -234,12 +235,17 @@ def test_logos_ad_artwork_and_bare_pictures_make_no_drafts(tmp_path):
         picture(440, 320, 120, 80)
         write(580, 330, "讲文明 树新风", 22)
         write(580, 370, "公益广告", 12)
+        c.line(36, 1191 - 800, 806, 1191 - 800)  # a rule, then a picture that belongs to no story
+        picture(440, 820, 300, 200)
         c.line(36, 1191 - 1120, 806, 1191 - 1120)
         write(40, 1130, "编辑/戴琰 校对/张真", 9)
 
     pages = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
     drafts = pages[0].drafts
     assert [(d.title, d.kind) for d in drafts] == [("平湖举行文明城市督查", "news"), ("讲文明 树新风", "ad")]
+    assert drafts[1].column == "公益广告" and not drafts[1].paragraphs  # the label is the ad's column
+    assert [n.message for n in pages[0].review.notes if "有一张图片" in n.message] == [
+        "版面上（x 52%，y 69%）有一张图片，没有说明，也不在哪篇稿件里，未收入；请核对"]
     assert len(drafts[0].figures) == 1 and drafts[0].figures[0].caption == "平湖举行文明城市督查"  # alt text
     assert not [n for n in pages[0].review.notes if n.topic == "lost-text"]
 

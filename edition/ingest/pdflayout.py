@@ -26,7 +26,7 @@ from ..load import TITLE_PLACEHOLDER
 from .blocks import Block
 from .classify import AD_RE, BYLINE_RE
 from .drafts import Box, Draft, PageMeta
-from .newspaper import LEAD, clean_paragraph, paragraphs, parse_byline, photo_title, read_footer, read_masthead, share
+from .newspaper import LEAD, PUBLIC_AD_RE, clean_paragraph, paragraphs, parse_byline, photo_title, read_footer, read_masthead, share
 from .normalise import Line
 from .pdfread import RULE_THICKNESS, PdfPage, Rect, TextLine, area, body_size, inside
 from .review import Review
@@ -70,6 +70,7 @@ class Group:
     pieces: list[Piece] = field(default_factory=list)
     photos: list[tuple[Rect, Piece | None]] = field(default_factory=list)  # (image box, its caption)
     continues: int | None = None  # 上接第N版: the page this continues an article of
+    column: str = ""  # a label the item carries (公益广告)
 
     @property
     def rects(self) -> list[Rect]:
@@ -156,12 +157,17 @@ def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) ->
             continue
         if not (AD_RE.search(text) or "广告" in text):
             review.note(held[0][0], "furniture", "框内的几行短文按广告处理；如果是稿件，请把 kind 改掉")
+        label = [(no, ln) for no, ln in held if PUBLIC_AD_RE.fullmatch(ln.text.strip())]
+        held = [item for item in held if item not in label] or held
         biggest = max(ln.size for _, ln in held)
         head = [(no, ln) for no, ln in held if ln.size == biggest]
         body = [(no, ln) for no, ln in held if ln.size != biggest]
-        group = Group(Piece("head", head, _union([ln.rect for _, ln in head])), "ad")
+        group = Group(Piece("head", head, _union([ln.rect for _, ln in head])), "ad",
+                      column="公益广告" if label and label != held else "")
         if body:
             group.pieces.append(Piece("body", body, _union([ln.rect for _, ln in body])))
+        if group.column:  # the label's lines are the column: in the frame, not in the text
+            group.pieces.append(Piece("label", label, _union([ln.rect for _, ln in label])))
         group.pieces.append(Piece("frame", [], frame))
         groups.append(group)
     return groups
@@ -306,8 +312,15 @@ def _separates(rule: Rect, above: Rect, below: Rect) -> bool:
 def _orphan(page: PdfPage, piece: Piece, groups: list[Group], review: Review) -> list[Group]:
     """A piece no heading covers: a photo of its own, or a block placed by its wording."""
     first = piece.lines[0][0] if piece.lines else 0
+    if piece.role == "photo" and piece.lines:  # a photo with its caption and no story: photo news
+        return [Group(None, "photo", photos=[_photo(piece)])]
     if piece.role == "photo":  # a picture with no caption and no story tells nothing: no draft
-        return [Group(None, "photo", photos=[_photo(piece)])] if piece.lines else []
+        x0, top, _, _ = piece.image
+        near = min(range(len(page.lines)), key=lambda i: abs(page.lines[i].top - top), default=None)
+        if near is not None:
+            review.note(near + 1, "furniture", f"版面上（x {x0 / page.width:.0%}，y {top / page.height:.0%}）"
+                                               "有一张图片，没有说明，也不在哪篇稿件里，未收入；请核对")
+        return []
     if piece.role == "byline":  # a credit under a photo or a story with no heading over it
         size = piece.lines[0][1].size
         above = [(rect[3], g) for g in groups for rect in g.rects
@@ -346,7 +359,7 @@ class Part:
 
 def draft_of(group: Group, size: float, review: Review) -> Part:
     """The group as a draft article; its body lines read column by column."""
-    draft = Draft(kind=group.kind)
+    draft = Draft(kind=group.kind, column=group.column)
     if group.head:
         draft.kicker, draft.title, draft.subtitle = _head_parts(group.head)
         draft.title_line = group.head.lines[0][0]

@@ -92,6 +92,8 @@ def refusal(path: Path, pages: list[PdfPage]) -> str:
                            "字体没有可用的 Unicode 映射（CID 编码或私用区字符）")
     if not reasons:
         return ""
+    if len(reasons) < len(pages):  # some pages are fine: an image-only page may be a full-page picture ad
+        reasons.append("可以把有文字的各页另存为 PDF 再导入，其余各版另行处理")
     advice = ("请改用排版软件导出的 PDF，或导入文字稿（import 页面.txt）；扫描件要先做 OCR"
               "（例如 Debian 的 tesseract-ocr 与 tesseract-ocr-chi-sim），本程序尚未提供" if scans else
               "请从排版软件重新导出 PDF（嵌入字体，带 ToUnicode 映射），或导入文字稿（import 页面.txt）")
