@@ -352,7 +352,7 @@ def import_raw(args) -> int:
 def _raw_pages(args, pdf: bool, periodical: bool) -> list:
     """The imported pages: every page of a page PDF (from --page on), or the one page (or
     periodical issue) of a raw text, each with its 版名."""
-    from .ingest import import_pdf, import_text
+    from .ingest import import_text
     from .ingest.drafts import ImportedPage
     from .ingest.normalise import read_raw
 
@@ -360,6 +360,8 @@ def _raw_pages(args, pdf: bool, periodical: bool) -> list:
         return printed or ("要闻" if number == 1 else f"第{number}版")
 
     if pdf:
+        from .ingest.pdfimport import import_pdf  # pdfplumber and pdfium load only for a PDF
+
         pages = import_pdf(args.raw, first_page=args.page)
         for page in pages:
             page.name = args.page_name if args.page_name and len(pages) == 1 else name(page.number, page.name)

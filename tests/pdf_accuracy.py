@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from edition.cli import main as build_py  # noqa: E402
-from edition.ingest.pipeline import import_pdf  # noqa: E402
+from edition.ingest.pdfimport import import_pdf  # noqa: E402
 from pdfpages import make_issue, make_scan, make_unmapped  # noqa: E402
 
 ISSUES = ("sample", "four")

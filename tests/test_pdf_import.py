@@ -16,7 +16,7 @@ from PIL import Image
 from conftest import ROOT, snapshot
 from pdf_accuracy import scores
 from pdfpages import make_all
-from edition.ingest import import_pdf
+from edition.ingest.pdfimport import import_pdf
 
 
 @pytest.fixture(scope="module")

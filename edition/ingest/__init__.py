@@ -11,12 +11,17 @@ read and tested on its own:
     write      → one draft Markdown file per article, the report, and issue.yml (issuefile:
                  the editor's file keeps every line it had), put in place all together (files)
 
+A page PDF (``pdfimport.import_pdf``) replaces the first three steps with geometry: pdfread
+(characters with boxes → lines, rules, frames, photos), pdflayout (roles by type size, articles
+by place, reading order by columns, regions) and pdfrender (page image, thumbnail, page PDF,
+photos), and shares the rest: punctuation, accounting, bylines, mastheads, footers, the writer.
+
 Every step that guesses records a `Note` with the raw line numbers, so the
 editor gets a review report that says exactly what to check.
 """
 
-from .pipeline import ImportResult, import_pdf, import_text
+from .pipeline import ImportResult, import_text
 
-__all__ = ["ImportResult", "import_pdf", "import_text"]
+__all__ = ["ImportResult", "import_text"]
 
 
