@@ -1,4 +1,4 @@
-"""Turn raw page text from PDF extraction or OCR into draft articles.
+"""Turn raw page text from PDF extraction or OCR, or a page PDF itself, into draft articles.
 
 The importer is a pipeline of small steps, each in its own module so it can be
 read and tested on its own:
