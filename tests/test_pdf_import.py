@@ -268,6 +268,8 @@ def test_page_overrides_the_printed_page_numbers_and_says_so(pdfs, desk, build):
     issue = desk / "pinghu-daily" / "2022-06-28"
     assert [p["number"] for p in yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))["pages"]] == [5, 6]
     assert "报头印的是第2版，按 --page 作为第6版导入" in (issue / "import-report-06.txt").read_text(encoding="utf-8")
+    lead = next(issue.glob("05/01-*.md")).read_text(encoding="utf-8")
+    assert "南市菜场" in lead  # 下转第2版 is 第06版 here: the continuation is still joined
 
 
 def test_a_jump_chain_reads_all_three_pages_into_the_first(tmp_path):

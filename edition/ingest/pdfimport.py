@@ -32,6 +32,8 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
     printed = [layout.printed for _, layout, _, _, _ in read]
     numbers = printed if first_page is None and all(printed) and len(set(printed)) == len(printed) \
         else [(first_page or 1) + i for i in range(len(pages))]
+    # jump lines name the printed 版 numbers; --page may have numbered the pages otherwise
+    renumbered = {p: n for p, n in zip(printed, numbers) if p is not None}
     imported: list[ImportedPage] = []
     parts: list[tuple[int, Part]] = []  # (page, continuation 上接第N版), joined once every page is read
     jumps: dict[int, list[tuple[Draft, int]]] = {}  # page → its drafts that jump (下转), and to where
@@ -39,18 +41,15 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
         if layout.printed and layout.printed != number:
             review.note(1, "furniture", f"报头印的是第{layout.printed}版，按 --page 作为第{number}版导入；请核对")
         drafts, continuing = [], []
-        for group in layout.groups:
-            part = draft_of(group, layout.size, review)
-            draft = part.draft
-            draft.regions = [(number, box) for box in regions_of(group, layout)]
-            draft.figures = [Figure(figure(path, page.index, box_of(image, layout)), caption)
-                             for image, caption in part.photos]
+        for part in _parts(path, page, layout, number, review):
+            part.jumps = [renumbered.get(to, to) for to in part.jumps]
+            part.continues = renumbered.get(part.continues, part.continues) if part.continues else None
             if part.continues:
-                continuing.append(draft)
+                continuing.append(part.draft)
                 parts.append((number, part))
             else:
-                drafts.append(draft)
-            jumps.setdefault(number, []).extend((draft, to) for to in part.jumps)
+                drafts.append(part.draft)
+            jumps.setdefault(number, []).extend((part.draft, to) for to in part.jumps)
         checked(raw, settled(ImportResult(drafts + continuing, layout.meta, review), marked))
         for draft in drafts:
             settle_kind(draft, review)
@@ -70,6 +69,18 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
         imported[0].review.note(1, "lost-text", "导入程序在接续转版时丢失了这些字符，请作为程序错误报告："
                                               + "".join(sorted(missing.elements()))[:60])
     return imported
+
+
+def _parts(path: Path, page: PdfPage, layout: PageLayout, number: int, review: Review) -> list[Part]:
+    """The page's items as drafts, each with its regions on page ``number`` and its photos."""
+    parts = []
+    for group in layout.groups:
+        part = draft_of(group, layout.size, review)
+        part.draft.regions = [(number, box) for box in regions_of(group, layout)]
+        part.draft.figures = [Figure(figure(path, page.index, box_of(image, layout)), caption)
+                              for image, caption in part.photos]
+        parts.append(part)
+    return parts
 
 
 def _read_page(page: PdfPage) -> tuple[PdfPage, PageLayout, Review, str, list]:
