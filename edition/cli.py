@@ -329,8 +329,7 @@ def import_raw(args) -> int:
     for path in written[len(setup):]:
         print(f"已写入 {_printable(str(path))}")
     if not args.quiet:
-        review = Review(notes=[n for p in pages for n in p.review.notes],
-                        punctuation=[c for p in pages for c in p.review.punctuation])
+        review = Review.joined([p.review for p in pages])
         reports = "、".join(_printable(str(p)) for p in written if p.name.startswith("import-report"))
         drafts = sum(len(p.drafts) for p in pages)
         content = _printable(str(args.content))

@@ -48,7 +48,7 @@ REGION_FIELDS = {"article", "box", "page"}
 MAX_SLUG = 100  # an article's page is <slug>.html; file systems allow names of 255 bytes
 LONG_ARTICLE_BYTES = 1_000_000  # a long printed report is ~100 KB; a whole book is a few MB
 RECORD_VERSION = 3  # of the tuples below, as the build state keeps them
-IMAGE_HEADER = 65536  # bytes of an image read for its size: a JPEG's frame header may follow its EXIF
+IMAGE_HEADERS = (4096, 65536)  # bytes of an image read for its size: a JPEG's frame header may follow its EXIF
 # What the importer writes where only an editor knows the answer (edition/ingest uses these too);
 # `check` warns about each one left, and the site never shows the instruction to readers.
 DATE_UNPRINTED = "报头未印日期"  # what readers are told of a date the masthead did not print
@@ -836,10 +836,10 @@ class Issues:
                     missing.append((page.number, key))
                     continue
                 if key == "image":
-                    size = raster_size(scan.head(rel, IMAGE_HEADER))
+                    size = _image_size(scan, rel)
                     page.image_size = size if size != (0, 0) else page.image_size  # an SVG keeps the default
                 if key == "thumbnail":
-                    page.thumbnail_size = raster_size(scan.head(rel, IMAGE_HEADER))
+                    page.thumbnail_size = _image_size(scan, rel)
                     if page.thumbnail_size == (0, 0):
                         problems.warn(meta, line, f"thumbnail `{_cut(src)}` cannot be read as an image: page "
                                                   f"{page.number} is listed without it")
@@ -940,6 +940,15 @@ class Issues:
         listed = listings(issue)
         return LoadedIssue(issue, summarize(issue, listed, problems.warnings, content), listed, problems.items,
                            p.records, p.parsed, bodies)
+
+
+def _image_size(scan, rel: str) -> tuple[int, int]:
+    """A raster image's size from as little of the file as gives it: every build reads it."""
+    for size in IMAGE_HEADERS:
+        found = raster_size(scan.head(rel, size))
+        if found != (0, 0):
+            return found
+    return (0, 0)
 
 
 def raster_size(data: bytes) -> tuple[int, int]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +30,20 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def fail_rename(monkeypatch, failing: int) -> None:
+    """Make the import's ``failing``-th rename of files into place fail with EIO (its first
+    rename is the journal's, which goes through)."""
+    real_rename, renames = os.rename, []
+
+    def rename(src, dst, **kwargs):
+        renames.append(dst)
+        if len(renames) == failing + 1:
+            raise OSError(errno.EIO, "Input/output error", str(dst))
+        return real_rename(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

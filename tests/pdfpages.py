@@ -365,10 +365,7 @@ class Layout:
         src, x0, span = record.source, sheet.col_x(spec.col), sheet.span_w(spec.span)
         y = top
         if src.kicker:
-            size = fit_size(src.kicker, 14, span)
-            for line in break_title(src.kicker, size, span):
-                y = self.centred(sheet, record, line, size, x0, span, y + size * 1.1)
-            record.kicker = "".join(break_title(src.kicker, size, span))
+            y, record.kicker = self.centred_lines(sheet, record, src.kicker, 14, x0, span, y, 1.1)
             y += 6
         title_lines = break_title(src.title, spec.title_size, span)
         for line in title_lines:
@@ -376,12 +373,19 @@ class Layout:
             y += spec.title_size * 0.25
         record.title = "".join(title_lines)
         if src.subtitle:
-            size = fit_size(src.subtitle, 16, span)
-            for line in break_title(src.subtitle, size, span):
-                y = self.centred(sheet, record, line, size, x0, span, y + size * 1.05)
-            record.subtitle = "".join(break_title(src.subtitle, size, span))
+            y, record.subtitle = self.centred_lines(sheet, record, src.subtitle, 16, x0, span, y, 1.05)
             y += 4
         return y + 8
+
+    def centred_lines(self, sheet: Sheet, record: Record, text: str, size: float, x0: float, span: float,
+                      y: float, lead: float) -> tuple[float, str]:
+        """A kicker or subtitle, shrunk to fit the span if it must, centred line by line; the y below
+        it and the text as printed."""
+        size = fit_size(text, size, span)
+        lines = break_title(text, size, span)
+        for line in lines:
+            y = self.centred(sheet, record, line, size, x0, span, y + size * lead)
+        return y, "".join(lines)
 
     def centred(self, sheet: Sheet, record: Record, text: str, size: float, x0: float, span: float,
                 baseline: float, bold: bool = False) -> float:

@@ -29,6 +29,7 @@ from edition.ingest.pipeline import unaccounted
 from edition.ingest.review import Review
 from edition.ingest.text import join_lines, undouble, unwrap_spaces
 
+from conftest import fail_rename
 from import_accuracy import FIELDS, SAMPLES, SEEDS, score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -776,15 +777,7 @@ def test_a_full_disk_during_import_force_keeps_every_old_file_and_says_what_fail
 @pytest.mark.parametrize("failing", [1, 2, 6, 12, 17])
 def test_a_rename_failing_while_the_files_are_swapped_in_puts_the_old_ones_back(desk, capsys, monkeypatch, failing):
     issue, before = _imported(desk)
-    real_rename, renames = os.rename, []
-
-    def rename(src, dst, **kwargs):
-        renames.append(dst)
-        if len(renames) == failing + 1:  # the first rename is the journal's
-            raise OSError(errno.EIO, "Input/output error", str(dst))
-        return real_rename(src, dst, **kwargs)
-
-    monkeypatch.setattr(os, "rename", rename)
+    fail_rename(monkeypatch, failing)
     code, message = _reimport(desk, capsys)
     monkeypatch.undo()
     assert code == 3 and "Input/output error" in message, message

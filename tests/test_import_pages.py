@@ -14,6 +14,7 @@ import pytest
 import yaml
 from PIL import Image
 
+from conftest import fail_rename
 from edition.cli import main
 from edition.errors import EnvironmentFault
 from edition.ingest.drafts import Draft, Figure, ImportedPage, PageFiles, PageMeta
@@ -171,15 +172,7 @@ def test_a_failure_while_the_files_are_swapped_in_leaves_every_page_as_it_was(de
     issue = desk / ISSUE
     (issue / "issue.yml").write_text("# checked by the desk\n" + (issue / "issue.yml").read_text("utf-8"), "utf-8")
     before = files_of(issue)
-    real_rename, renames = os.rename, []
-
-    def rename(src, dst, **kwargs):
-        renames.append(dst)
-        if len(renames) == failing + 1:  # the first rename is the journal's
-            raise OSError(errno.EIO, "Input/output error", str(dst))
-        return real_rename(src, dst, **kwargs)
-
-    monkeypatch.setattr(os, "rename", rename)
+    fail_rename(monkeypatch, failing)
     with pytest.raises(EnvironmentFault, match="Input/output error"):
         write_import(RAW, target(desk, force=True), issue_pages(lead_figures=1, second=False))
     monkeypatch.undo()

@@ -61,10 +61,9 @@ def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
         host = _join(by_number[here], by_number.get(part.continues), jumps.get(part.continues, []), part, joined)
         if host is not None:
             joined[id(part.draft)] = host
-    every = Review(removed=[r for p in imported for r in p.review.removed],
-                   punctuation=[c for p in imported for c in p.review.punctuation])
     missing = unaccounted("\n".join(raw for _, _, _, raw, _ in read),
-                          ImportResult([d for p in imported for d in p.drafts], PageMeta(), every))
+                          ImportResult([d for p in imported for d in p.drafts], PageMeta(),
+                                       Review.joined([p.review for p in imported])))
     if missing:  # the joins lost text: say so, never silently
         imported[0].review.note(1, "lost-text", "导入程序在接续转版时丢失了这些字符，请作为程序错误报告："
                                               + "".join(sorted(missing.elements()))[:60])

@@ -151,11 +151,12 @@ def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) ->
     for frame in page.frames:
         held = [(no, ln) for no, ln in lines if inside(ln.rect, frame)]
         text = letter_spaced(" ".join(ln.text for _, ln in held))
-        if not held or not (AD_RE.search(text) or "广告" in text or (
+        worded = bool(AD_RE.search(text)) or "广告" in text
+        if not held or not (worded or (
                 len(text) <= AD_MAX and not any(BYLINE_RE.match(ln.text) for _, ln in held)
                 and not text.startswith(LEAD))):
             continue
-        if not (AD_RE.search(text) or "广告" in text):
+        if not worded:
             review.note(held[0][0], "furniture", "框内的几行短文按广告处理；如果是稿件，请把 kind 改掉")
         label = [(no, ln) for no, ln in held if PUBLIC_AD_RE.fullmatch(ln.text.strip())]
         held = [item for item in held if item not in label] or held

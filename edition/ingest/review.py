@@ -47,6 +47,12 @@ class Review:
     # from a page PDF: line number → (x, y) of the line's top-left corner, in percent of the page
     places: dict[int, tuple[float, float]] = field(default_factory=dict)
 
+    @classmethod
+    def joined(cls, reviews: list["Review"]) -> "Review":
+        """One review of several pages' (a PDF's): their notes, removed text and punctuation."""
+        return cls([n for r in reviews for n in r.notes], [t for r in reviews for t in r.removed],
+                   [c for r in reviews for c in r.punctuation])
+
     def note(self, line: int, topic: str, message: str) -> None:
         self.notes.append(Note(line, topic, message))
 
