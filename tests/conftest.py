@@ -195,14 +195,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path):
-    """A static HTTP server on loopback for `folder`, as any static host would serve it; yields its URL."""
+def serve_folder(folder: Path, page=None):
+    """A static HTTP server on loopback for `folder`, as any static host would serve it; yields its URL.
+    A browser `page` given here leaves the site before the server stops, so a request still in
+    flight (the icon loads last) is cancelled rather than refused by a closed port."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              functools.partial(_QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
+        if page is not None:
+            page.goto("about:blank")
         server.shutdown()
 
 

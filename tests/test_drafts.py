@@ -332,7 +332,7 @@ def test_a_reader_sees_no_draft_in_any_list_without_drafts_and_a_marked_one_with
 
     for drafts, folder in draft_sites.items():
         with contextlib.ExitStack() as stack:
-            base = stack.enter_context(serve_folder(folder)) if over == "http" else folder.as_uri() + "/"
+            base = stack.enter_context(serve_folder(folder, page)) if over == "http" else folder.as_uri() + "/"
             for name in LISTS:
                 page.goto(base + name)
                 shown = page.locator("main").inner_text()

@@ -197,7 +197,7 @@ def test_hovering_a_continuation_lights_its_title_and_clicking_opens_the_article
     content, out = content_with(tmp_path), tmp_path / "site"
     code, _, err = build("--content", content, "--out", out, "-q")
     assert code == 0, err
-    with serve_folder(out) as root:
+    with serve_folder(out, page) as root:
         start = out.as_uri() + "/" if served == "file" else root
         page.goto(f"{start}{DAY}/02/index.html")
         entry = page.locator(".page-articles li.continued")
