@@ -12,7 +12,7 @@ import json
 from typing import Callable
 
 from . import urls
-from .model import Article, Fetched, Issue, Site
+from .model import Article, Fetched, Issue, Page, Site
 
 DATA_VERSION = 1
 
@@ -95,6 +95,18 @@ def issue_data(issue: Issue, site: Site, bodies: Fetched, words: dict) -> dict:
             item["draft"] = True
         return item
 
+    def page(p: Page) -> dict:
+        def file(path: str) -> str:  # "" when the issue names none (or it has not arrived)
+            return urls.absolute(site.base_url, path) if path else ""
+
+        return {"number": p.number, "name": p.name, "editor": p.editor, "staff": p.staff,
+                "url": urls.absolute(site.base_url, p.url), "articles": [a.slug for a in p.articles],
+                "image": file(p.image), "image_size": list(p.image_size) if p.image else [],
+                "thumbnail": file(p.thumbnail), "pdf": file(p.pdf),
+                # where each article sits on the image, in percent; an article of another page is its continuation
+                "regions": [{"article": r.article.slug, "part": r.part, "x": r.x, "y": r.y, "w": r.w, "h": r.h}
+                            for r in p.regions]}
+
     return {
         "version": DATA_VERSION,
         "publication": {"slug": pub.slug, "name": pub.name, "kind": pub.kind, "publisher": pub.publisher},
@@ -106,8 +118,7 @@ def issue_data(issue: Issue, site: Site, bodies: Fetched, words: dict) -> dict:
         "weekday": issue.weekday,
         "url": urls.absolute(site.base_url, issue.url),
         "urls_are_absolute": bool(site.base_url),
-        "pages": [{"number": p.number, "name": p.name, "editor": p.editor, "staff": p.staff,
-                   "url": urls.absolute(site.base_url, p.url), "articles": [a.slug for a in p.articles]} for p in issue.pages],
+        "pages": [page(p) for p in issue.pages],
         "articles": [article(a) for a in issue.articles],
     }
 

@@ -292,7 +292,8 @@ class Pages:
                 ld=functools.partial(metadata.article_ld, article, self.site, link, words),
                 qr=functools.partial(qr_svg, self.site, article.url) if self.site.qr else str))
         keywords = [library.words[a.source].keywords for a in issue.articles]
-        content = (issue.meta_digest, [(a.url, a.digest, a.page.number if a.page else None) for a in issue.articles])
+        content = (issue.meta_digest, [(a.url, a.digest, a.page.number if a.page else None) for a in issue.articles],
+                   [(p.image, p.image_size, p.thumbnail, p.pdf) for p in issue.pages])  # files read, not in issue.yml
         outputs.append(Output(issue.data_url, "data", digest(self.key, "data", content, keywords),
                               functools.partial(self._issue_json, issue), bodies=tuple(issue.articles)))
         outputs += [Output(path, "asset", key, data=issue.asset_data[path]) if path in issue.asset_data else

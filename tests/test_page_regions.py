@@ -209,3 +209,24 @@ def test_hovering_a_continuation_lights_its_title_and_clicking_opens_the_article
         page.wait_for_url("**/2022/06/28/lead.html")
         assert page.locator("h1").inner_text() == "深化全国文明城市巩固工作"
         assert page.locator(".printed-on").inner_text() == "刊于第01版、第02版"
+
+
+def test_the_open_data_lists_each_page_image_with_its_size_thumbnail_pdf_and_the_hotspots(tmp_path, build):
+    import json
+
+    content, out = content_with(tmp_path), tmp_path / "site"
+    code, _, err = build("--content", content, "--out", out, "-q")
+    assert code == 0, err
+    first, second = json.loads((out / DAY / "issue.json").read_text(encoding="utf-8"))["pages"]
+    assert (first["image"], first["image_size"], first["thumbnail"], first["pdf"]) == (
+        f"{DAY}/01.png", [1200, 1697], f"{DAY}/01-thumb.png", f"{DAY}/01.pdf")
+    for page in (first, second):  # each file the data names is in the site
+        assert all((out / page[key]).is_file() for key in ("image", "thumbnail", "pdf") if page[key])
+    assert (second["thumbnail"], second["pdf"]) == ("", "")
+    assert [(r["article"], r["part"], r["x"], r["y"], r["w"], r["h"]) for r in first["regions"]] == [
+        ("lead", 1, 2, 10, 60, 20), ("lead", 2, 2, 30, 30, 20), ("second", 1, 62, 10, 36, 30)]
+    assert [r["article"] for r in second["regions"]] == ["lead", "stable-id"]  # lead's continuation, on page 2
+
+    png(content / "daily/2022-06-28/02.png", (1000, 1500))  # a new scan of another size: issue.yml unchanged
+    same_as_clean(build, content, out)
+    assert json.loads((out / DAY / "issue.json").read_text(encoding="utf-8"))["pages"][1]["image_size"] == [1000, 1500]
