@@ -47,7 +47,7 @@ from .model import Fetched, Issue, IssueSummary
 from .outputs import Decision, Group, Missing, Output, Row, decide, digest, stale
 from .scan import Scan, file_digest, scan
 from .state import BuildLock, Delta, State, StateUnusable, new_state, pending_state, save_pending
-from .words import Segmenter, WordRow, read_dictionary, words
+from .words import Segmenter, read_dictionary, words
 from .writer import SiteWriter, built_id, changed_folders, remove_leftovers
 
 CODE_SUFFIXES = (".py", ".txt")  # the package's code and its data (stopwords.txt)

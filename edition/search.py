@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
-import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass

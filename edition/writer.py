@@ -23,7 +23,7 @@ import ctypes
 import errno
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import EnvironmentFault
 

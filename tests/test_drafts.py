@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY, article, edit, snapshot, write
+from conftest import TINY, edit, snapshot, write
 from edition.cli import main
 from test_incremental import same_as_clean
 
