@@ -4,8 +4,9 @@ The page-PDF importer is measured against these files: each `<stem>.pdf` has a `
 says what was printed where (masthead, pages, every article's fields, paragraphs and boxes), so an accuracy
 script can compare the importer's drafts with the truth without guessing. The layout is a plain newspaper grid:
 equal columns, articles in rectangles of whole columns, title blocks over their span, body flowing column by
-column, thin rules between articles, a photo with the body beside and below it, a framed ad, a jump to a later
-page. Only reportlab's built-in STSong-Light exists, so roles differ by size (titles are also fake bold).
+column, thin rules between articles, a photo with the body beside and below it (its caption under it, in the
+column beside it or over it), a framed ad, a jump to a later page. Only reportlab's built-in STSong-Light exists,
+so roles differ by size (titles are also fake bold).
 
     python3 tests/pdfpages.py OUT_DIR
 """
@@ -306,6 +307,7 @@ class Place:
     photo_cols: int = 0  # columns of the body's photo (0: none)
     photo_lines: int = 0  # its height, caption included, in body lines
     caption: str = ""
+    caption_at: str = "below"  # below the photo, beside it (its last column, top-aligned) or above it
     jump_to: int | None = None  # page the rest is continued on
     continued: bool = False  # this is the continuation of an article of an earlier page
     titled: bool = False  # photo news printed with its title over the picture
@@ -436,13 +438,32 @@ class Layout:
         return [(c, y + n * LEADING) for c in range(spec.span) for n in range(photo[c], per_col)]
 
     def wrapped_photo(self, sheet: Sheet, spec: Place, record: Record, y: float) -> None:
-        """A photo over the first body columns, its caption under it; the body runs beside and below."""
+        """A photo over the first body columns, its caption under it (or in the last of those columns beside
+        it, or over it); the body runs beside and below."""
         x0, w = sheet.col_x(spec.col), sheet.span_w(spec.photo_cols)
+        if spec.caption_at == "beside":
+            self.photo_beside(sheet, spec, record, y)
+            return
         cap = break_paragraph(0, spec.caption, w, CAPTION, indent=False)
         img_h = spec.photo_lines * LEADING - len(cap) * CAPTION_LEADING - 8
         self.seed += 1
+        if spec.caption_at == "above":
+            y = self.caption_lines(sheet, record, cap, x0, w, y) + 5
         record.add_box(sheet.number, sheet.image(photo(self.seed, w, img_h), x0, y, w, img_h))
-        self.caption_lines(sheet, record, cap, x0, w, y + img_h + 3)
+        if spec.caption_at == "below":
+            self.caption_lines(sheet, record, cap, x0, w, y + img_h + 3)
+        record.captions.append(spec.caption)
+
+    def photo_beside(self, sheet: Sheet, spec: Place, record: Record, y: float) -> None:
+        """The photo over all but the last of its columns, the caption in that column, top-aligned with it."""
+        x0, w = sheet.col_x(spec.col), sheet.span_w(spec.photo_cols - 1)
+        img_h = spec.photo_lines * LEADING - 8
+        cap = break_paragraph(0, spec.caption, sheet.col_w, CAPTION, indent=False)
+        if len(cap) * CAPTION_LEADING > img_h:
+            raise ValueError(f"{spec.key}: the caption beside the photo is taller than the photo")
+        self.seed += 1
+        record.add_box(sheet.number, sheet.image(photo(self.seed, w, img_h), x0, y, w, img_h))
+        self.caption_lines(sheet, record, cap, x0 + w + GUTTER, sheet.col_w, y - 3)
         record.captions.append(spec.caption)
 
     def caption_lines(self, sheet: Sheet, record: Record, cap: list[Line], x0: float, w: float, y: float) -> float:
@@ -621,11 +642,13 @@ def four_spec() -> IssueSpec:
             Place(b + "09-tuoyu-fuwu-pinglun", 2, 2, title_size=22),
             Place(a + "06-zhengfu-dangzu-huiyi", 0, 2, title_size=22),
             Place(a + "07-xiu-jiangshan", 2, 2, title_size=18, photo_lines=6, titled=True),
-            Place(b + "08-qinglian-pinghu", 0, 4, title_size=26, fill=True, photo_cols=2,
-                  caption="▲清廉文化主题公园。"),
+            Place(b + "08-qinglian-pinghu", 0, 4, title_size=26, fill=True, photo_cols=2, caption_at="above",
+                  caption="▲清廉文化主题公园里，廉政文化长廊、清风亭等景观串起一条清廉文化游览线，成为市民休闲"
+                          "和接受廉洁教育的好去处。"),
         ]),
         PageSpec("综合", 5, "俞佳", {"版式": "周静", "校对": "朱琳", "电话": "85018197"}, [
-            Place(c + "02-dangwai-renshi-zuotanhui", 0, 3, title_size=24),
+            Place(c + "02-dangwai-renshi-zuotanhui", 0, 3, title_size=24, photo_cols=2, photo_lines=6,
+                  caption="▲全市党外代表人士新春座谈会现场。", caption_at="beside"),
             Place(c + "03-houzhi-chuangxin-jiyin", 3, 2, title_size=22),
             Place(c + "04-bada-tupo-xingdong", 0, 3, title_size=24),
             Place(b + "07-ditanfeng-jin-xiaoyuan", 3, 2, fill=True),

@@ -6,6 +6,8 @@ Geometry decides what the text importer has to guess:
   主题, the lines above them its 引题, the lines below its 副题;
 - **furniture by place**: the masthead sits above the first full-width rule near the top, the
   footer below the last one near the bottom; a stroked frame holds one item (an ad, mostly);
+- **captions by place**: type smaller than the body's right under a photo, else in a narrow
+  column beside it (top-aligned, no wider than the gap to the next rule or text), else right over it;
 - **ownership by place**: a body block, a byline, a photo belongs to the nearest heading above
   it that covers it horizontally, unless a rule runs between them;
 - **reading order by columns**: an article's blocks are read column by column, top down;
@@ -33,7 +35,7 @@ from .review import Review
 from .text import bigrams, join_lines, letter_spaced
 
 HEAD_RATIO = 1.25  # lines this much larger than the body type are headings
-CAPTION_RATIO = 0.97  # lines smaller than the body type under a photo are its caption
+CAPTION_RATIO = 0.97  # lines smaller than the body type under, beside or over a photo are its caption
 FULL_WIDTH = 0.6  # a rule this share of the page wide separates masthead, page and footer
 MASTHEAD_ZONE = 0.25
 FOOTER_ZONE = 0.12
@@ -114,7 +116,7 @@ def lay_out(page: PdfPage, review: Review) -> PageLayout:
     frames = [p.rect for g in groups for p in g.pieces if p.role == "frame"]
     photos = [r for r in page.images if r[1] >= top - 1 and r[3] <= bottom + 1  # not the masthead's logo
               and not any(inside(r, f) for f in frames)]  # nor an ad's artwork
-    pieces = _pieces(rest, photos, size)
+    pieces = _pieces(rest, photos, page.rules, size)
     groups += _owned(page, pieces, review)
     groups.sort(key=lambda g: _reading_key(g, page))
     return PageLayout(page.width, page.height, groups, meta, name, printed, size)
@@ -176,24 +178,16 @@ def _frames(page: PdfPage, lines: list[tuple[int, TextLine]], review: Review) ->
 
 # ---------------------------------------------------------------- pieces
 
-def _pieces(lines: list[tuple[int, TextLine]], photos: list[Rect], size: float) -> list[Piece]:
+def _pieces(lines: list[tuple[int, TextLine]], photos: list[Rect], rules: tuple[Rect, ...],
+            size: float) -> list[Piece]:
     """Headings, bylines, jump lines, photos with their captions and body blocks, each with its box."""
     pieces: list[Piece] = []
     heads = [(no, ln) for no, ln in lines if ln.size >= HEAD_RATIO * size]
     pieces += [Piece("head", run, _union([ln.rect for _, ln in run])) for run in _runs(heads, 1.0)]
-    captions: set[int] = set()
-    small = sorted(((no, ln) for no, ln in lines if ln.size < CAPTION_RATIO * size), key=lambda x: x[1].top)
-    for image in photos:
-        run: list[tuple[int, TextLine]] = []
-        for no, ln in small:
-            if _overlap_x(ln.rect, image) <= 0.5 or ln.top < image[3] - 1 or no in captions:
-                continue
-            last = run[-1][1].bottom if run else image[3]
-            if ln.top - last > (1.2 if run else 2.5) * size:
-                break
-            run.append((no, ln))
-        captions |= {no for no, _ in run}
-        pieces.append(Piece("photo", run, _union([image] + [ln.rect for _, ln in run]), image=image))
+    found = _captions(lines, photos, rules, size)
+    captions = {no for run in found for no, _ in run}
+    pieces += [Piece("photo", run, _union([image] + [ln.rect for _, ln in run]), image=image)
+               for image, run in zip(photos, found)]
     body = []
     for no, ln in lines:
         if ln.size >= HEAD_RATIO * size or no in captions:
@@ -210,6 +204,90 @@ def _pieces(lines: list[tuple[int, TextLine]], photos: list[Rect], size: float) 
             body.append((no, ln))
     pieces += [Piece("body", run, _union([ln.rect for _, ln in run])) for run in _runs(body, 0.9)]
     return pieces
+
+
+Run = list[tuple[int, TextLine]]
+
+
+def _captions(lines: list[tuple[int, TextLine]], photos: list[Rect], rules: tuple[Rect, ...],
+              size: float) -> list[Run]:
+    """Each photo's caption lines: type smaller than the body's set under the photo, else beside it,
+    else over it. Every photo is tried under before any is tried beside or over, so the caption under
+    one photo is never taken as the caption over the photo below it."""
+    found: list[Run] = [[] for _ in photos]
+    for place in (_below, _beside, _above):
+        for i, image in enumerate(photos):
+            taken = {no for run in found for no, _ in run}
+            free = [(no, ln) for no, ln in lines if no not in taken]
+            found[i] = found[i] or place(image, free, rules, size)
+    return found
+
+
+def _small(line: TextLine, size: float) -> bool:
+    """Caption type: smaller than the page's body type."""
+    return line.size < CAPTION_RATIO * size
+
+
+def _below(image: Rect, lines: Run, rules: tuple[Rect, ...], size: float) -> Run:
+    """Small lines stacked right under the photo, across its width."""
+    run: Run = []
+    for no, ln in sorted(lines, key=lambda x: x[1].top):
+        if not _small(ln, size) or _overlap_x(ln.rect, image) <= 0.5 or ln.top < image[3] - 1:
+            continue
+        last = run[-1][1].bottom if run else image[3]
+        if ln.top - last > (1.2 if run else 2.5) * size:
+            break
+        run.append((no, ln))
+    return run
+
+
+def _beside(image: Rect, lines: Run, rules: tuple[Rect, ...], size: float) -> Run:
+    """Small lines set in a narrow column right of the photo, else left of it (the same test on the
+    page mirrored)."""
+    run = _right_of(image, lines, rules, size)
+    if run:
+        return run
+    mirrored = _right_of(_mirror(image), [(no, replace(ln, x0=-ln.x1, x1=-ln.x0)) for no, ln in lines],
+                         tuple(_mirror(r) for r in rules), size)
+    original = dict(lines)
+    return [(no, original[no]) for no, _ in mirrored]
+
+
+def _right_of(image: Rect, lines: Run, rules: tuple[Rect, ...], size: float) -> Run:
+    """Small lines right of the photo: a block whose first line starts near the photo's top and
+    edge, that ends above the photo's bottom and is no wider than the gap to the next column rule
+    or line beside it (so a neighbour's small type, or a block that runs on below the photo, is not
+    a caption)."""
+    starts = [(no, ln) for no, ln in lines if _small(ln, size) and -1 <= ln.x0 - image[2] <= 2.5 * size
+              and abs(ln.top - image[1]) <= size]
+    if not starts:
+        return []
+    run = [min(starts, key=lambda x: x[1].x0)]
+    for no, ln in sorted(lines, key=lambda x: x[1].top):
+        if ln.top > run[-1][1].top and _overlap_x(ln.rect, _union([r.rect for _, r in run])) > 0.3:
+            if ln.top - run[-1][1].bottom > 1.2 * size or not _small(ln, size):
+                break
+            run.append((no, ln))
+    block = _union([ln.rect for _, ln in run])
+    walls = [r[0] for r in rules if r[2] - r[0] < RULE_THICKNESS and r[1] < block[3] and r[3] > block[1]]
+    walls += [ln.x0 for no, ln in lines if (no, ln) not in run and ln.top < block[3] and ln.bottom > block[1]]
+    wall = min((x for x in walls if x >= image[2] - 1), default=float("inf"))
+    return run if block[3] <= image[3] + 1 and block[2] <= wall + 1 else []
+
+
+def _above(image: Rect, lines: Run, rules: tuple[Rect, ...], size: float) -> Run:
+    """Small lines stacked right over the photo, across its width, with no other line and no rule
+    between them and the photo (a photo group's caption set over it)."""
+    run: Run = []
+    for no, ln in sorted(lines, key=lambda x: -x[1].bottom):
+        if _overlap_x(ln.rect, image) <= 0.5 or ln.bottom > image[1] + 1:
+            continue
+        last = run[-1][1].top if run else image[1]
+        if (last - ln.bottom > (1.2 if run else 2.5) * size or not _small(ln, size)
+                or any(_separates(rule, ln.rect, (image[0], last - 2, image[2], last)) for rule in rules)):
+            break
+        run.append((no, ln))
+    return run[::-1]
 
 
 def _jump(line: TextLine) -> tuple[str, tuple[str, int]] | None:
@@ -473,6 +551,11 @@ def _overlap_x(a: Rect, b: Rect) -> float:
     width = a[2] - a[0]
     covered = min(a[2], b[2]) - max(a[0], b[0])
     return covered / width if width > 0 else (1.0 if b[0] <= a[0] <= b[2] else 0.0)
+
+
+def _mirror(rect: Rect) -> Rect:
+    """The box reflected about the page's left edge: left becomes right."""
+    return (-rect[2], rect[1], -rect[0], rect[3])
 
 
 def _intersection(a: Rect, b: Rect) -> float:
