@@ -320,6 +320,10 @@ def import_raw(args) -> int:
     target = Target(args.content, args.publication, kind == "periodical", printed or given,
                     date_given=printed is None, force=args.force, setup=setup)
     try:
+        if pdf:  # a page continuing an article of a page imported before finishes that article
+            from .ingest.pdfimport import join_earlier
+
+            join_earlier(pages, target)
         written = write_import(args.raw, target, pages)
     except ImportRefused as exc:
         print(f"build.py import: {_printable(str(exc))}；未写入任何文件", file=sys.stderr)

@@ -25,15 +25,16 @@ RAW = Path("issue.pdf")
 ISSUE = "pinghu-daily/2022-06-28"
 
 
-def png(width: int, height: int, shade: int) -> bytes:
-    """A small PNG of one grey, different per use, so a test can tell the files apart."""
+def image(width: int, height: int, shade: int, kind: str = "JPEG") -> bytes:
+    """A small JPEG (as the importer gives) or PNG (as an editor may add) of one grey, different per
+    use, so a test can tell the files apart."""
     out = io.BytesIO()
-    Image.new("RGB", (width, height), (shade, shade, shade)).save(out, format="PNG")
+    Image.new("RGB", (width, height), (shade, shade, shade)).save(out, format=kind)
     return out.getvalue()
 
 
 def page_files(number: int) -> PageFiles:
-    return PageFiles(png(60, 85, 200 + number), png(24, 34, 100 + number), f"%PDF-1.4 page {number}\n".encode())
+    return PageFiles(image(60, 85, 200 + number), image(24, 34, 100 + number), f"%PDF-1.4 page {number}\n".encode())
 
 
 def target(content: Path, force: bool = False) -> Target:
@@ -45,7 +46,7 @@ def issue_pages(lead_figures: int = 2, second: bool = True) -> list[ImportedPage
     lead = Draft(title="文明城市督查", authors=[{"name": "胡佳英", "role": "记者"}], line=12,
                  paragraphs=["本报讯 昨天上午，督查组来到*平湖*。", "督查组指出[问题]。"],
                  regions=[(1, (2.004, 11.5, 60.0, 31.25)), (2, (0, 10.1, 33.333, 40))],
-                 figures=[Figure(png(30, 20, 10 * k), f"▲ 督查组在\n现场 [{k}] 摄影 Wang\nQiang")  # as wrapped on the page
+                 figures=[Figure(image(30, 20, 10 * k), f"▲ 督查组在\n现场 [{k}] 摄影 Wang\nQiang")  # as wrapped on the page
                           for k in range(1, lead_figures + 1)])
     farm = Draft(title="农业生产", line=40, paragraphs=["本报讯 农业生产忙。"], regions=[(1, (62.5, 11.5, 35.5, 30))])
     sport = Draft(title="体育新闻", line=5, paragraphs=["本报讯 运动会开幕。"], regions=[(2, (34, 10, 64, 50))])
@@ -69,12 +70,12 @@ def test_every_page_gets_its_files_drafts_figures_and_regions_in_issue_yml(desk)
     issue = desk / ISSUE
     assert sorted(p.relative_to(issue).as_posix() for p in written) == sorted(files_of(issue))
     assert sorted(files_of(issue)) == [
-        "01-thumb.png", "01.pdf", "01.png", "01/01-wen-ming-cheng-shi-du-cha-1.png",
-        "01/01-wen-ming-cheng-shi-du-cha-2.png", "01/01-wen-ming-cheng-shi-du-cha.md", "01/02-nong-ye-sheng-chan.md",
-        "02-thumb.png", "02.pdf", "02.png", "02/01-ti-yu-xin-wen.md", "import-report-01.txt", "import-report-02.txt",
+        "01-thumb.jpg", "01.jpg", "01.pdf", "01/01-wen-ming-cheng-shi-du-cha-1.jpg",
+        "01/01-wen-ming-cheng-shi-du-cha-2.jpg", "01/01-wen-ming-cheng-shi-du-cha.md", "01/02-nong-ye-sheng-chan.md",
+        "02-thumb.jpg", "02.jpg", "02.pdf", "02/01-ti-yu-xin-wen.md", "import-report-01.txt", "import-report-02.txt",
         "issue.yml"]
-    assert (issue / "02.png").read_bytes() == page_files(2).image
-    assert (issue / "01-thumb.png").read_bytes() == page_files(1).thumbnail
+    assert (issue / "02.jpg").read_bytes() == page_files(2).image
+    assert (issue / "01-thumb.jpg").read_bytes() == page_files(1).thumbnail
     assert (issue / "02.pdf").read_bytes() == page_files(2).pdf
     text = (issue / "issue.yml").read_text(encoding="utf-8")
     meta = yaml.safe_load(text)
@@ -82,10 +83,10 @@ def test_every_page_gets_its_files_drafts_figures_and_regions_in_issue_yml(desk)
     assert "date_approximate" not in meta  # the masthead printed it
     assert meta["pages"] == [
         {"number": 1, "name": "要闻", "editor": "戴琰", "staff": {"版式": "李春霞"},
-         "image": "01.png", "thumbnail": "01-thumb.png", "pdf": "01.pdf",
+         "image": "01.jpg", "thumbnail": "01-thumb.jpg", "pdf": "01.pdf",
          "regions": [{"article": "wen-ming-cheng-shi-du-cha", "box": [2, 11.5, 60, 31.25]},
                      {"article": "nong-ye-sheng-chan", "box": [62.5, 11.5, 35.5, 30]}]},
-        {"number": 2, "name": "综合", "editor": "张三", "image": "02.png", "thumbnail": "02-thumb.png", "pdf": "02.pdf",
+        {"number": 2, "name": "综合", "editor": "张三", "image": "02.jpg", "thumbnail": "02-thumb.jpg", "pdf": "02.pdf",
          "regions": [{"article": "wen-ming-cheng-shi-du-cha", "page": 1, "box": [0, 10.1, 33.33, 40]},
                      {"article": "ti-yu-xin-wen", "box": [34, 10, 64, 50]}]}]
     # as editors write regions: one line each, numbers as short as they are exact
@@ -97,12 +98,12 @@ def test_figures_sit_beside_their_article_and_open_its_body_with_their_captions(
     write_import(RAW, target(desk), issue_pages())
     folder = desk / ISSUE / "01"
     lead = (folder / "01-wen-ming-cheng-shi-du-cha.md").read_text(encoding="utf-8")
-    assert (folder / "01-wen-ming-cheng-shi-du-cha-2.png").read_bytes() == png(30, 20, 20)
+    assert (folder / "01-wen-ming-cheng-shi-du-cha-2.jpg").read_bytes() == image(30, 20, 20)
     front, body = lead.split("\n---\n\n", 1)
     assert front.startswith("---\n# 导入自 issue.pdf 第1版 第12行\ndraft: true\ntitle: 文明城市督查\n")
     assert body.split("\n\n") == [
-        r"![▲ 督查组在现场 \[1\] 摄影 Wang Qiang](01-wen-ming-cheng-shi-du-cha-1.png)",
-        r"![▲ 督查组在现场 \[2\] 摄影 Wang Qiang](01-wen-ming-cheng-shi-du-cha-2.png)",
+        r"![▲ 督查组在现场 \[1\] 摄影 Wang Qiang](01-wen-ming-cheng-shi-du-cha-1.jpg)",
+        r"![▲ 督查组在现场 \[2\] 摄影 Wang Qiang](01-wen-ming-cheng-shi-du-cha-2.jpg)",
         r"本报讯 昨天上午，督查组来到\*平湖\*。",
         "督查组指出\\[问题\\]。\n"]
     sport = (desk / ISSUE / "02" / "01-ti-yu-xin-wen.md").read_text(encoding="utf-8")
@@ -155,15 +156,34 @@ def test_force_replaces_the_pages_and_removes_drafts_and_figures_the_new_import_
     write_import(RAW, target(desk), issue_pages())
     issue = desk / ISSUE
     (issue / "01" / "desk-notes.txt").write_text("编辑的笔记\n", encoding="utf-8")
-    (issue / "01" / "bianji.png").write_bytes(png(5, 5, 1))  # the editor's own picture
+    (issue / "01" / "bianji.png").write_bytes(image(5, 5, 1, "PNG"))  # the editor's own picture
     with pytest.raises(ImportRefused):
         write_import(RAW, target(desk), issue_pages(lead_figures=1, second=False))
     write_import(RAW, target(desk, force=True), issue_pages(lead_figures=1, second=False))
     assert sorted(p.name for p in (issue / "01").iterdir()) == [
-        "01-wen-ming-cheng-shi-du-cha-1.png", "01-wen-ming-cheng-shi-du-cha.md", "bianji.png", "desk-notes.txt"]
+        "01-wen-ming-cheng-shi-du-cha-1.jpg", "01-wen-ming-cheng-shi-du-cha.md", "bianji.png", "desk-notes.txt"]
     meta = yaml.safe_load((issue / "issue.yml").read_text(encoding="utf-8"))
     assert [r["article"] for r in meta["pages"][0]["regions"]] == ["wen-ming-cheng-shi-du-cha"]
     assert main(["check", "--content", str(desk), "-q"]) == 0
+
+
+def test_force_over_an_import_from_before_jpeg_leaves_none_of_its_pngs(desk, build):
+    """An issue imported when pages, thumbnails and photos were PNG: importing it again with --force
+    gives the JPEGs and removes the PNGs, which nothing names any more (the site would ship them)."""
+    write_import(RAW, target(desk), issue_pages())
+    issue = desk / ISSUE
+    for path in sorted(issue.rglob("*.jpg")):  # as that import wrote them
+        path.rename(path.with_suffix(".png"))
+    for path in [issue / "issue.yml", *issue.glob("0[12]/*.md")]:
+        path.write_text(path.read_text(encoding="utf-8").replace(".jpg", ".png"), encoding="utf-8")
+    (issue / "01" / "bianji.png").write_bytes(image(5, 5, 1, "PNG"))  # the editor's own picture stays
+    write_import(RAW, target(desk, force=True), issue_pages(lead_figures=1))
+    assert sorted(p.relative_to(issue).as_posix() for p in issue.rglob("*.png")) == ["01/bianji.png"]
+    assert sorted(p.relative_to(issue).as_posix() for p in issue.rglob("*.jpg")) == [
+        "01-thumb.jpg", "01.jpg", "01/01-wen-ming-cheng-shi-du-cha-1.jpg", "02-thumb.jpg", "02.jpg"]
+    assert ".png" not in (issue / "issue.yml").read_text(encoding="utf-8")
+    code, _, err = build("check", "--content", desk, "-q")
+    assert code == 0 and "pinghu-daily" not in err, err
 
 
 @pytest.mark.parametrize("failing", [1, 4, 9, 15, 24])
@@ -238,14 +258,14 @@ def test_an_imported_issue_builds_with_its_page_images_thumbnails_figures_and_co
     code, _, err = build("--content", desk, "--out", out, "--drafts", "-q")
     assert code == 0, err
     day = out / "pinghu-daily" / "2022" / "06" / "28"
-    published = {p.name: p.read_bytes() for p in day.rglob("*.png")}
-    assert published["01.png"] == page_files(1).image and published["02-thumb.png"] == page_files(2).thumbnail
-    assert published["01-wen-ming-cheng-shi-du-cha-1.png"] == png(30, 20, 10)
+    published = {p.name: p.read_bytes() for p in day.rglob("*.jpg")}
+    assert published["01.jpg"] == page_files(1).image and published["02-thumb.jpg"] == page_files(2).thumbnail
+    assert published["01-wen-ming-cheng-shi-du-cha-1.jpg"] == image(30, 20, 10)
     lead = (day / "wen-ming-cheng-shi-du-cha.html").read_text(encoding="utf-8")
-    assert re.search(r'<img src="[^"]*01-wen-ming-cheng-shi-du-cha-1\.png" alt="▲ 督查组在现场 \[1\] 摄影 Wang Qiang"', lead)
+    assert re.search(r'<img src="[^"]*01-wen-ming-cheng-shi-du-cha-1\.jpg" alt="▲ 督查组在现场 \[1\] 摄影 Wang Qiang"', lead)
     assert "<figcaption>▲ 督查组在现场 [1] 摄影 Wang Qiang</figcaption>" in lead
     second = (day / "02" / "index.html").read_text(encoding="utf-8")
-    assert "02.png" in second and "../wen-ming-cheng-shi-du-cha.html" in second  # the continuation's hotspot
-    assert "01-thumb.png" in (day / "index.html").read_text(encoding="utf-8")
+    assert "02.jpg" in second and "../wen-ming-cheng-shi-du-cha.html" in second  # the continuation's hotspot
+    assert "01-thumb.jpg" in (day / "index.html").read_text(encoding="utf-8")
     code, _, err = build("check", "--content", desk, "--out", out, "--site", "-q")
     assert "pinghu-daily" not in err  # no orphan, nothing missing (the desk's lilun-journal has no issue yet)

@@ -17,6 +17,7 @@ from conftest import ROOT, snapshot
 from pdf_accuracy import scores
 from pdfpages import make_all
 from edition.ingest.pdfimport import import_pdf
+from edition.ingest.pdfread import body_size, read_pdf
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,10 @@ def test_an_issue_pdf_becomes_pages_with_images_thumbnails_pdfs_and_regions(impo
     assert first["staff"] == {"版式": "李春霞", "校对": "张真", "电话": "85018195"}
     for page in (first, second):
         number = f"{page['number']:02d}"
-        assert (page["image"], page["thumbnail"], page["pdf"]) == (f"{number}.png", f"{number}-thumb.png", f"{number}.pdf")
+        assert (page["image"], page["thumbnail"], page["pdf"]) == (f"{number}.jpg", f"{number}-thumb.jpg", f"{number}.pdf")
+        with Image.open(imported / page["image"]) as shown, Image.open(imported / page["thumbnail"]) as thumb:
+            assert (shown.format, shown.width, thumb.format, thumb.width) == ("JPEG", 1200, "JPEG", 240)
+        assert (imported / page["image"]).stat().st_size < 500_000  # light enough for a reader's phone
         assert pdfium.PdfDocument(imported / page["pdf"]).__len__() == 1
     lead = first["regions"][0]["article"]
     # the lead jumps to page 2: its continuation there names page 1
@@ -104,7 +108,7 @@ def test_the_continuation_is_read_into_the_article_it_continues(imported):
     lead = next(imported.glob("01/01-*.md")).read_text(encoding="utf-8")
     assert "南市菜场" in lead  # printed on page 2, after （上接第1版）
     assert "下转" not in lead and "上接" not in lead
-    assert re.search(r"^!\[▲仲旭东一行在居民小区实地督查全国文明城市巩固工作。\]\(01-[a-z-]+-1\.png\)$", lead, re.M)
+    assert re.search(r"^!\[▲仲旭东一行在居民小区实地督查全国文明城市巩固工作。\]\(01-[a-z-]+-1\.jpg\)$", lead, re.M)
     assert not list(imported.glob("02/*wen-ming*.md"))  # no second draft for the continuation
 
 
@@ -125,7 +129,7 @@ def test_the_import_builds_with_hotspots_on_both_pages(imported, build, tmp_path
     page1 = (out / "pinghu-daily/2022/06/28/01/index.html").read_text(encoding="utf-8")
     assert '<p class="continued-to">转<a href="../02/index.html">第02版</a></p>' in page1  # 标题导航 on 第01版
     assert 'alt="第01版：要闻 版面图" width="1200" height="1697"' in page1  # the image's own size: no jump on load
-    assert (out / "pinghu-daily/2022/06/28/01.png").read_bytes() == (imported / "01.png").read_bytes()
+    assert (out / "pinghu-daily/2022/06/28/01.jpg").read_bytes() == (imported / "01.jpg").read_bytes()
 
 
 def test_importing_again_needs_force_and_gives_the_same_bytes(pdfs, imported, build):
@@ -159,8 +163,8 @@ def test_the_sample_issue_is_the_import_of_its_generated_pdf(pdfs):
     assert sorted(slugs) == sorted("".join(d.title.split()) for _, d in drafts.values())
     for page, entry in zip(pages, entries, strict=True):
         assert (issue / entry["pdf"]).read_bytes() == page.files.pdf
-        assert Image.open(issue / entry["image"]).size == Image.open(__import__("io").BytesIO(page.files.image)).size
-        assert Image.open(issue / entry["thumbnail"]).size[0] == 240
+        assert (issue / entry["image"]).read_bytes() == page.files.image
+        assert (issue / entry["thumbnail"]).read_bytes() == page.files.thumbnail
         got = sorted((slugs["".join(d.title.split())], tuple(box), own if own != page.number else None)
                      for own, d in drafts.values() for number, box in d.regions if number == page.number)
         want = sorted((r["article"], tuple(r["box"]), r.get("page")) for r in entry["regions"])
@@ -381,3 +385,83 @@ def test_a_larger_lead_in_on_the_first_line_stays_in_its_paragraph(tmp_path):
     lead, = import_pdf(_page_pdf(tmp_path / "lead.pdf", draw))[0].drafts
     assert lead.paragraphs == ["本报讯 文明城市督查工作正在进行中。各地按照要求开展督查工作。各地按照要求开展督查工作。"
                                "各地按照要求开展督查工作。"]
+
+
+def _lines(write, x: float, top: float, lines: list[str], size: float = 10, leading: float = 15) -> None:
+    for n, line in enumerate(lines):
+        write(x, top + leading * n, line, size)
+
+
+BODY_LINES = ["本报讯 昨天，市文明办组织督查组深入各镇街道，", "对全国文明城市巩固工作开展实地督查，", "查看小区环境整治、",
+              "公共设施维护和志愿服务开展情况，", "并就发现的问题现场交办整改。"]
+
+
+def test_captions_set_beside_or_over_a_photo_are_the_figures_captions(tmp_path):
+    """Small type in a narrow column right or left of a photo, top-aligned with it, or right over
+    it, is the photo's caption, not the story's text."""
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        write(40, 100, "平湖举行文明城市督查", 24)
+        picture(40, 140, 200, 120)
+        _lines(write, 250, 141, ["▲督查组在小区查看", "环境整治情况。"], 9, 12)  # right of the photo
+        _lines(write, 40, 275, BODY_LINES)
+        c.line(405, 1191 - 90, 405, 1191 - 480)
+        write(420, 100, "口袋公园扮靓城市角落", 24)
+        _lines(write, 420, 140, ["▲当湖街道新建的口袋公园里，市民在休闲散步。"], 9, 12)  # over the photo
+        picture(420, 156, 300, 120)
+        _lines(write, 420, 290, BODY_LINES)
+        c.line(36, 1191 - 500, 806, 1191 - 500)
+        write(40, 520, "乡村道路完成提档升级", 24)
+        _lines(write, 215, 561, ["▲提档升级后的", "乡村道路。"], 9, 12)  # left of the photo
+        picture(300, 560, 200, 120)
+        _lines(write, 40, 700, BODY_LINES)
+
+    page, = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
+    got = {d.title: ([f.caption for f in d.figures], "".join(d.paragraphs)) for d in page.drafts}
+    assert {title: captions for title, (captions, _) in got.items()} == {
+        "平湖举行文明城市督查": ["▲督查组在小区查看环境整治情况。"],
+        "口袋公园扮靓城市角落": ["▲当湖街道新建的口袋公园里，市民在休闲散步。"],
+        "乡村道路完成提档升级": ["▲提档升级后的乡村道路。"]}
+    for _, text in got.values():
+        assert "▲" not in text and "".join(BODY_LINES).replace(" ", "") in text.replace(" ", "")
+    assert not [n for n in page.review.notes if n.topic == "lost-text"]
+
+
+def test_text_beside_a_photo_that_is_not_its_caption_stays_in_the_story(tmp_path):
+    """Body type wrapped beside a photo, small type that runs on below the photo, and a
+    neighbour's small type across the column rule are text, not captions."""
+    wrap = ["各镇街道对照测评", "标准逐项自查，", "建立问题清单，", "明确整改时限。"]
+    sidebar = [f"链接：第{n}条文明行为促进条例规定，" for n in range(1, 13)]
+    neighbour = [f"相关新闻第{n}行，记者走访了解到，" for n in range(1, 8)]
+
+    def draw(c, write, picture):
+        _head(c, write, 1)
+        write(40, 100, "平湖举行文明城市督查", 24)
+        picture(40, 140, 200, 120)
+        _lines(write, 250, 141, wrap)  # body type beside the photo
+        write(40, 266, "▲督查现场。", 9)
+        _lines(write, 40, 290, BODY_LINES * 2)
+        c.line(405, 1191 - 90, 405, 1191 - 480)
+        write(420, 100, "文明行为促进条例施行", 24)
+        picture(420, 140, 150, 100)
+        _lines(write, 580, 141, sidebar, 9, 12)  # small type that runs on below the photo
+        _lines(write, 420, 300, BODY_LINES * 2)
+        c.line(36, 1191 - 500, 806, 1191 - 500)
+        write(40, 520, "乡村道路完成提档升级", 24)
+        picture(190, 560, 200, 100)
+        _lines(write, 40, 680, BODY_LINES)
+        c.line(397, 1191 - 510, 397, 1191 - 800)
+        write(404, 520, "公交线路优化调整", 24)
+        _lines(write, 404, 561, neighbour, 9, 12)  # the next story's small type, across the rule
+        _lines(write, 404, 660, BODY_LINES)
+
+    page, = import_pdf(_page_pdf(tmp_path / "page.pdf", draw))
+    assert body_size(read_pdf(tmp_path / "page.pdf")[0].lines) == 10  # the small type is smaller than the body's
+    got = {d.title: ([f.caption for f in d.figures], "".join(d.paragraphs)) for d in page.drafts}
+    assert {title: captions for title, (captions, _) in got.items()} == {
+        "平湖举行文明城市督查": ["▲督查现场。"], "文明行为促进条例施行": ["文明行为促进条例施行"],
+        "乡村道路完成提档升级": ["乡村道路完成提档升级"], "公交线路优化调整": []}  # no caption: the title is the alt text
+    assert "".join(wrap) in got["平湖举行文明城市督查"][1]
+    assert "".join(sidebar) in got["文明行为促进条例施行"][1]
+    assert "".join(neighbour) in got["公交线路优化调整"][1]
+    assert not [n for n in page.review.notes if n.topic == "lost-text"]

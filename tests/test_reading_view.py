@@ -238,7 +238,7 @@ def test_on_a_phone_two_fingers_pinch_the_page_image_larger_and_one_drags_it(bro
 def test_without_scripts_the_image_links_to_the_image_file(browser, sample_site):
     with new_page(browser, java_script_enabled=False) as page:
         page.goto(f"{sample_site.as_uri()}/{FACSIMILE}")
-        assert page.locator(".facsimile-image").get_attribute("href") == "../01.png"
+        assert page.locator(".facsimile-image").get_attribute("href") == "../01.jpg"
         assert not page.locator(".zoom-open").is_visible(), "no button that would do nothing"
 
 

@@ -141,4 +141,4 @@ def test_the_sample_pages_carry_their_images_and_a_hotspot_for_every_article(iss
     first, second = issue.pages
     assert len(first.regions) == len(first.articles) == 7 and len(second.articles) == 2
     assert [a.title for a in second.continued] == [first.articles[0].title]  # the lead, 上接第1版
-    assert all(p.image.endswith(".png") and p.thumbnail and p.pdf for p in issue.pages)
+    assert all(p.image.endswith(".jpg") and p.thumbnail.endswith(".jpg") and p.pdf for p in issue.pages)

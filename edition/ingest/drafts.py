@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .blocks import Block
-from .review import Review
+from .review import Note, Review
 
 Box = tuple[float, float, float, float]  # x, y, width, height in percent of the page, as issue.yml has them
 
@@ -36,7 +37,7 @@ class Draft:
 class Figure:
     """A photo of an article, cut from the rendered page, with its caption."""
 
-    image: bytes  # PNG
+    image: bytes  # JPEG
     caption: str = ""
 
 
@@ -44,8 +45,8 @@ class Figure:
 class PageFiles:
     """What a page PDF gives a 版 besides its articles: the files its issue.yml entry names."""
 
-    image: bytes  # PNG of the page at screen width
-    thumbnail: bytes  # PNG, small, for the lists of pages
+    image: bytes  # JPEG of the page at screen width
+    thumbnail: bytes  # JPEG, small, for the lists of pages
     pdf: bytes  # the page alone, for download
 
 
@@ -87,3 +88,31 @@ class ImportedPage:
     review: Review  # this page's doubts, by the line numbers of this page's text
     files: PageFiles | None = None  # page image, thumbnail and page PDF (None for a text import)
     source: str = ""  # how sources and the report name the raw text, e.g. 「issue.pdf 第1版」; "" = the raw file's name
+    # from a page PDF: its continuations (上接第N版) of pages this import does not hold, each a draft
+    # of its own in `drafts` until `pdfimport.join_earlier` reads it into an earlier import's article
+    continuations: list["Continuation"] = field(default_factory=list)
+    rewrites: list["Rewrite"] = field(default_factory=list)  # earlier imports' articles it continues
+
+
+@dataclass
+class Continuation:
+    """A continuation (上接第N版) whose first page is not in the import: kept until the issue folder is read."""
+
+    draft: Draft  # also in its page's `drafts`, as a draft of its own
+    page: int  # N, the page it continues an article of
+    opens: bool | None  # its body starts a paragraph (Part.opens)
+    note: Note  # the review's note that it stands alone, replaced once it is joined
+
+
+@dataclass
+class Rewrite:
+    """An article file an earlier import wrote, with a continuation of this import read into it:
+    the writer writes it with the import's other files, and its regions into those pages' entries."""
+
+    path: Path
+    old: bytes  # the file as read: the writer refuses if an editor changed it meanwhile
+    text: bytes  # the file with the continuation appended
+    slug: str
+    page: int  # the page it belongs to (its folder)
+    regions: list[tuple[int, Box]]  # its boxes on the pages of this import (转版)
+    figures: list[tuple[str, bytes]]  # the continuation's photos: file names beside it, and their bytes

@@ -28,6 +28,8 @@ from ..facts import escape_controls
 
 SLUG_CHARS = 6
 REPORT_NAME = "import-report{suffix}.txt"
+# the importer's images are JPEG; before, they were PNG: --force removes an earlier import's of either
+IMPORTED_IMAGE = r"\.(?:jpg|png)"
 
 
 class ImportRefused(Exception):
@@ -190,17 +192,22 @@ class _Article:
         return ARTICLE_FILE_RE.match(self.path.name).group(2)
 
 
+def figure_name(stem: str, number: int) -> str:
+    """The file of an article's ``number``-th photo, beside the article file ``stem``.md."""
+    return f"{stem}-{number}.jpg"
+
+
 def _folder(target: Target, number: int) -> Path:
     return target.issue_dir if target.periodical else target.issue_dir / f"{number:02d}"
 
 
 def _page_files(target: Target, page: ImportedPage) -> list[tuple[str, Path, bytes]]:
-    """(issue.yml field, path, bytes) of the files a page PDF gives its 版: NN.png, NN-thumb.png, NN.pdf."""
+    """(issue.yml field, path, bytes) of the files a page PDF gives its 版: NN.jpg, NN-thumb.jpg, NN.pdf."""
     if page.files is None:
         return []
     stem = target.issue_dir / f"{page.number:02d}"
-    return [("image", stem.with_name(f"{stem.name}.png"), page.files.image),
-            ("thumbnail", stem.with_name(f"{stem.name}-thumb.png"), page.files.thumbnail),
+    return [("image", stem.with_name(f"{stem.name}.jpg"), page.files.image),
+            ("thumbnail", stem.with_name(f"{stem.name}-thumb.jpg"), page.files.thumbnail),
             ("pdf", stem.with_name(f"{stem.name}.pdf"), page.files.pdf)]
 
 
@@ -222,6 +229,7 @@ def _planned(raw: Path, target: Target, pages: list[ImportedPage]) -> list[tuple
             writes.append((article.path, text.encode("utf-8")))
             writes += [(article.path.with_name(name), figure.image)
                        for name, figure in zip(article.figures, article.draft.figures)]
+        writes += _rewritten(page)
         writes += [(path, data) for _, path, data in _page_files(target, page)]
         suffix = "" if target.periodical else f"-{page.number:02d}"
         writes.append((issue_dir / REPORT_NAME.format(suffix=suffix), report_text(source, target, page).encode("utf-8")))
@@ -230,6 +238,17 @@ def _planned(raw: Path, target: Target, pages: list[ImportedPage]) -> list[tuple
     issue = updated_issue_yaml(existing, keys, entries, target.periodical) if existing \
         else new_issue_yaml(keys, entries).encode("utf-8")
     writes.append((issue_file, issue))
+    return writes
+
+
+def _rewritten(page: ImportedPage) -> list[tuple[Path, bytes]]:
+    """The earlier import's articles this page continues, with their new photos; read again under
+    the lock, so an editor's change since the import read them is never overwritten."""
+    writes = []
+    for rewrite in page.rewrites:
+        if not rewrite.path.is_file() or rewrite.path.read_bytes() != rewrite.old:
+            raise ImportRefused(f"{rewrite.path} 在导入过程中被改动了；请保存后重新导入")
+        writes += [(rewrite.path, rewrite.text)] + [(rewrite.path.with_name(name), data) for name, data in rewrite.figures]
     return writes
 
 
@@ -262,7 +281,7 @@ def _articles(target: Target, pages: list[ImportedPage]) -> list[_Article]:
         folder = _folder(target, page.number)
         for number, draft in enumerate(page.drafts, 1):
             stem = f"{number:02d}-{slug_for(draft.title, taken)}"
-            figures = [f"{stem}-{k}.png" for k in range(1, len(draft.figures) + 1)]
+            figures = [figure_name(stem, k) for k in range(1, len(draft.figures) + 1)]
             articles.append(_Article(page, draft, folder / f"{stem}.md", figures))
     return articles
 
@@ -278,6 +297,9 @@ def _issue_meta(pages: list[ImportedPage]) -> PageMeta:
 def _page_entries(target: Target, pages: list[ImportedPage], articles: list[_Article]) -> list[dict]:
     """The pages' issue.yml entries, in number order: name, credits, files and the articles' regions."""
     regions: dict[int, list[Inline]] = {page.number: [] for page in pages}
+    for rewrite in (r for page in pages for r in page.rewrites):  # earlier pages' articles continued here come first
+        for number, box in rewrite.regions:
+            regions[number].append(Inline(article=rewrite.slug, page=rewrite.page, box=_box(box)))
     for article in articles:
         for number, box in article.draft.regions:
             if number not in regions:
@@ -309,17 +331,20 @@ def _box(box: Box) -> list[int | float]:
 
 
 def _replaced(target: Target, pages: list[ImportedPage], writes: list[tuple[Path, bytes]]) -> list[Path]:
-    """With --force, the drafts of the pages' earlier import, and their figures, that the new files
-    do not replace."""
+    """With --force, the drafts of the pages' earlier import, their figures and the pages' images
+    and thumbnails (PNG from an import before they were JPEG), that the new files do not replace."""
     if not target.force:
         return []
     new = {path for path, _ in writes}
     old: list[Path] = []
     for page in pages:
+        if page.files is not None:
+            image = re.compile(rf"{page.number:02d}(?:-thumb)?{IMPORTED_IMAGE}")
+            old += sorted(path for path in target.issue_dir.glob(f"{page.number:02d}*") if image.fullmatch(path.name))
         folder = _folder(target, page.number)
         if not folder.is_dir():
             continue
         for draft in sorted(folder.glob("*.md")):
-            figure = re.compile(re.escape(draft.stem) + r"-\d+\.png")
-            old += [draft] + sorted(path for path in folder.glob("*.png") if figure.fullmatch(path.name))
+            figure = re.compile(re.escape(draft.stem) + rf"-\d+{IMPORTED_IMAGE}")
+            old += [draft] + sorted(path for path in folder.iterdir() if figure.fullmatch(path.name))
     return [path for path in old if path not in new]
