@@ -19,7 +19,8 @@ from .pdfrender import figures, render_all
 from .pipeline import ImportResult, checked, full_width, settled, unaccounted
 from .review import Review
 from .text import bigrams, ends_sentence, join_lines
-from .write import IMPORTED_IMAGE, ImportRefused, Target, _caption, _escape, _escape_inline, figure_name
+from .write import (IMPORTED_IMAGE, ImportRefused, Target, escape_caption, escape_inline, escape_paragraph,
+                    figure_name)
 
 
 def import_pdf(path: Path, first_page: int | None = None) -> list[ImportedPage]:
@@ -281,9 +282,9 @@ def _appended(text: str, draft: Draft, opens: bool | None, names: list[str]) -> 
     if body and plain and not (opens if opens is not None else ends_sentence(last)):
         first = body.pop(0).strip()
         pair = join_lines([last[-1], first])  # a space between Latin words, as the page's lines are joined
-        joined = pair[1:len(pair) - len(first)] + _escape_inline(first)
-    blocks = [f"![{_caption(figure.caption)}]({name})" for figure, name in zip(draft.figures, names)]
-    blocks += [_escape(p) for p in body]
+        joined = pair[1:len(pair) - len(first)] + escape_inline(first)
+    blocks = [f"![{escape_caption(figure.caption)}]({name})" for figure, name in zip(draft.figures, names)]
+    blocks += [escape_paragraph(p) for p in body]
     return core + joined + "".join("\n\n" + block for block in blocks) + end
 
 
@@ -302,7 +303,7 @@ def _unjoined(host: _Earlier, here: int, number: int, issue: _Issue) -> tuple[st
     if old is not None:
         first = _figures(host) - len(old.draft.figures) + 1
         names = [figure_name(host.path.stem, first + k) for k in range(len(old.draft.figures))]
-        starts = names[:1] + [escape(p) for p in old.draft.paragraphs[:1] for escape in (_escape_inline, _escape)]
+        starts = names[:1] + [escape(p) for p in old.draft.paragraphs[:1] for escape in (escape_inline, escape_paragraph)]
         for start in starts:
             at = core.rfind(start)
             base = (core[:at].rsplit("\n\n![", 1)[0] if start in names else core[:at]).rstrip() + end

@@ -101,26 +101,26 @@ def article_text(draft: Draft, periodical: bool, source: str, figures: list[str]
     """The draft's Markdown: where it came from, its front matter, its photos (`figures`, the file
     names beside it, in the order of `draft.figures`) and its paragraphs."""
     comment = f"# 导入自 {escape_controls(source)} 第{draft.line}行\n"
-    photos = [f"![{_caption(figure.caption)}]({name})" for figure, name in zip(draft.figures, figures)]
-    body = "\n\n".join(photos + [_escape(p) for p in draft.paragraphs])
+    photos = [f"![{escape_caption(figure.caption)}]({name})" for figure, name in zip(draft.figures, figures)]
+    body = "\n\n".join(photos + [escape_paragraph(p) for p in draft.paragraphs])
     return f"---\n{comment}{front_matter(draft, periodical)}---\n\n{body}\n"
 
 
-def _caption(text: str) -> str:
+def escape_caption(text: str) -> str:
     """A caption as an image's text: its lines joined as printed text is, literal (a bracket must not end it)."""
-    return _escape_inline(join_lines(text.splitlines()))
+    return escape_inline(join_lines(text.splitlines()))
 
 
-def _escape(paragraph: str) -> str:
+def escape_paragraph(paragraph: str) -> str:
     """Keep extracted text literal in CommonMark: only our own `## ` headings are markup."""
     if paragraph.startswith(("## ", "### ")):
         marks, _, text = paragraph.partition(" ")
-        return f"{marks} {_escape_inline(text)}"
-    text = _escape_inline(paragraph)
+        return f"{marks} {escape_inline(text)}"
+    text = escape_inline(paragraph)
     return re.sub(r"^([#>+\-=|]|\d+[.)])", r"\\\1", text)
 
 
-def _escape_inline(text: str) -> str:
+def escape_inline(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>{}])", r"\\\1", text)
 
 
